@@ -1,0 +1,80 @@
+/**
+ * `wxrecon <command>`: the command line of the contract (../shared/contract.md, "Running it").
+ * Exit status: 0 success, 1 problems the caller asked to fail on, 2 bad input or usage,
+ * 3 a remote or I/O failure. With --json, stdout carries exactly one JSON document.
+ */
+import type { Lang } from '../../shared/i18n/messages.ts';
+import { runInspect, INSPECT_HELP } from './inspect.ts';
+import { EXIT_OK, EXIT_USAGE, usageError, type CliIo } from './io.ts';
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+const TOP_HELP = {
+  en: `wxrecon: the WeChat Pay reconciliation desk (微信支付对账台)
+
+Usage: wxrecon <command> [options]
+
+Commands:
+  inspect FILE…     detect and parse bill or ledger files; report what was found
+
+Options for every command:
+  --lang zh-CN|en   language of messages (default en)
+  --json            print one JSON document on stdout
+  -h, --help        help for a command
+
+Exit status: 0 success, 1 problems you asked to fail on, 2 bad input or usage,
+3 a remote or I/O failure.
+Run \`wxrecon <command> --help\` for a command's options.
+`,
+  'zh-CN': `wxrecon：微信支付对账台
+
+用法：wxrecon <命令> [选项]
+
+命令：
+  inspect 文件…     识别并解析账单或台账文件，报告读到的内容
+
+通用选项：
+  --lang zh-CN|en   提示语言（默认 en）
+  --json            在标准输出打印一个 JSON 文档
+  -h, --help        查看命令帮助
+
+退出码：0 成功，1 发现了要求报错的问题，2 输入或用法错误，3 远程或读写失败。
+`,
+};
+
+function langOf(argv: readonly string[]): Lang {
+  const i = argv.indexOf('--lang');
+  const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  return v?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const lang = langOf(argv);
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.stdout(TOP_HELP[lang]);
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout('wxrecon 0.1.0\n');
+    return EXIT_OK;
+  }
+  switch (command) {
+    case 'inspect':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(INSPECT_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runInspect(rest, io, lang);
+    default:
+      return usageError(
+        io,
+        lang,
+        `unknown command "${command}" (run wxrecon --help)`,
+        `未知命令“${command}”（运行 wxrecon --help 查看可用命令）`,
+      );
+  }
+}

@@ -1,0 +1,393 @@
+/**
+ * WeChat Pay trade bills (交易账单: ALL, SUCCESS, REFUND) in every layout WeChat has used,
+ * downloaded through v2 `pay/downloadbill`, v3 `tradebill` or the merchant platform, and as a
+ * finance user re-saved them. Columns are found by header name, never by position.
+ */
+import { FEN_SCALE, MILLI_FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
+import { normalizeHeader, findColumn } from '../import/headers.ts';
+import { readId, IdWidthTracker, type IdReading } from '../import/ids.ts';
+import { parseBeijingTime } from '../import/time.ts';
+import type { RowCursor } from '../table/row-cursor.ts';
+import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, BillType } from '../import/types.ts';
+import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
+import { compareTotals, DayCounter } from '../import/totals.ts';
+
+const COLUMN_NAMES = {
+  tradeTime: ['交易时间'],
+  appId: ['公众账号ID'],
+  mchId: ['商户号'],
+  subMchId: ['特约商户号', '子商户号'],
+  deviceInfo: ['设备号'],
+  transactionId: ['微信订单号'],
+  outTradeNo: ['商户订单号'],
+  openId: ['用户标识'],
+  tradeType: ['交易类型'],
+  tradeState: ['交易状态'],
+  bankType: ['付款银行'],
+  currency: ['货币种类'],
+  settlement: ['应结订单金额'],
+  coupon: ['代金券金额', '代金券或立减优惠金额', '企业红包金额'],
+  refundAppliedAt: ['退款申请时间'],
+  refundSucceededAt: ['退款成功时间'],
+  refundId: ['微信退款单号'],
+  outRefundNo: ['商户退款单号'],
+  refund: ['退款金额'],
+  couponRefund: ['充值券退款金额', '代金券或立减优惠退款金额', '企业红包退款金额'],
+  refundType: ['退款类型'],
+  refundStatus: ['退款状态'],
+  body: ['商品名称'],
+  attach: ['商户数据包'],
+  fee: ['手续费', '返还手续费'],
+  rate: ['费率'],
+  order: ['订单金额', '总金额'],
+  refundRequest: ['申请退款金额'],
+  rateNote: ['费率备注'],
+} as const;
+
+type ColumnKey = keyof typeof COLUMN_NAMES;
+type Columns = Record<ColumnKey, number>;
+
+const SUMMARY_NAMES: Record<string, readonly string[]> = {
+  count: ['总交易单数'],
+  settlementTotalFen: ['应结订单总金额'],
+  refundTotalFen: ['退款总金额', '总退款金额'],
+  rechargeCouponRefundTotalFen: ['充值券退款总金额'],
+  couponRefundTotalFen: ['总代金券或立减优惠退款金额', '总企业红包退款金额'],
+  feeTotalMilliFen: ['手续费总金额'],
+  orderTotalFen: ['订单总金额', '总交易额'],
+  refundRequestTotalFen: ['申请退款总金额'],
+};
+
+export const SUMMARY_MARKER = '总交易单数';
+
+/** Is this header row a trade bill's? */
+export function isTradeBillHeader(normalized: readonly string[]): boolean {
+  return (
+    normalized.includes('交易时间') &&
+    normalized.includes('交易状态') &&
+    (normalized.includes('商户订单号') || normalized.includes('微信订单号'))
+  );
+}
+
+const ID_COLUMNS = ['transactionId', 'outTradeNo', 'refundId', 'outRefundNo'] as const;
+type IdColumn = (typeof ID_COLUMNS)[number];
+
+/** Converted ids noted for the leading-zero check at the end, bounded for huge files. */
+interface ConvertedId {
+  line: number;
+  value: string;
+  row: TradeBillRow | null;
+}
+const MAX_CONVERTED_TRACKED = 200_000;
+
+export class TradeBillParser implements TableParser {
+  private readonly ctx: ParseContext;
+  private readonly header: string[];
+  private readonly headerLine: number;
+  private readonly col: Columns;
+  private readonly layout: string;
+  private readonly billType: BillType;
+  private readonly legacy: boolean;
+  private readonly extraColumns: number[] = [];
+  private readonly out: MoneyFailureOut = { reason: 'empty' };
+  private readonly days = new DayCounter();
+  private readonly merchants = new Set<string>();
+  private readonly rowsKept: TradeBillRow[] = [];
+  private readonly widths: Record<IdColumn, IdWidthTracker> = {
+    transactionId: new IdWidthTracker(),
+    outTradeNo: new IdWidthTracker(),
+    refundId: new IdWidthTracker(),
+    outRefundNo: new IdWidthTracker(),
+  };
+  private readonly converted: Record<IdColumn, ConvertedId[]> = { transactionId: [], outTradeNo: [], refundId: [], outRefundNo: [] };
+  private convertedTracked = 0;
+  private rows = 0;
+  private rejected = 0;
+  private mode: 'detail' | 'summary-header-seen' | 'after-summary' = 'detail';
+  private summaryKeys: (string | null)[] = [];
+  private declared: Totals | undefined;
+  private readonly sums: Totals = {};
+  private minTime = '';
+  private maxTime = '';
+
+  constructor(header: string[], headerLine: number, ctx: ParseContext) {
+    this.ctx = ctx;
+    this.header = header;
+    this.headerLine = headerLine;
+    const normalized = header.map(normalizeHeader);
+    const col = {} as Columns;
+    for (const key of Object.keys(COLUMN_NAMES) as ColumnKey[]) col[key] = findColumn(normalized, COLUMN_NAMES[key]);
+    this.col = col;
+    const known = new Set(Object.values(col).filter((i) => i >= 0));
+    normalized.forEach((name, i) => {
+      if (!known.has(i) && name !== '') {
+        this.extraColumns.push(i);
+        ctx.warnings.addOnce('unknown-column', name, { column: header[i]!.trim() }, headerLine);
+      }
+    });
+    const exact = KNOWN_LAYOUTS.find(
+      (l) => l.columns.length === normalized.length && l.columns.every((c, i) => normalizeHeader(c) === normalized[i]),
+    );
+    this.billType = col.refundAppliedAt >= 0 ? 'REFUND' : col.refund >= 0 ? 'ALL' : 'SUCCESS';
+    this.legacy = col.settlement < 0;
+    this.layout = exact?.name ?? `${this.legacy ? 'legacy' : 'v'}-custom-${normalized.length}`;
+    if (exact === undefined) ctx.warnings.addOnce('unknown-layout', 'layout', { columns: normalized.length }, headerLine);
+    for (const required of ['tradeTime', 'tradeState', 'order'] as const) {
+      if (col[required] < 0) ctx.warnings.addOnce('missing-column', required, { column: COLUMN_NAMES[required][0] }, headerLine);
+    }
+    for (const key of this.totalKeys()) this.sums[key] = 0;
+  }
+
+  /** The computed totals this layout can state, named as the summary line names them. */
+  private totalKeys(): string[] {
+    const keys = ['count'];
+    const c = this.col;
+    if (c.settlement >= 0) keys.push('settlementTotalFen');
+    if (c.refund >= 0) keys.push('refundTotalFen');
+    if (c.couponRefund >= 0) keys.push(this.legacy ? 'couponRefundTotalFen' : 'rechargeCouponRefundTotalFen');
+    if (c.fee >= 0) keys.push('feeTotalMilliFen');
+    if (c.order >= 0) keys.push('orderTotalFen');
+    if (c.refundRequest >= 0) keys.push('refundRequestTotalFen');
+    return keys;
+  }
+
+  row(c: RowCursor): void {
+    const first = c.text(0);
+    if (this.mode === 'summary-header-seen') {
+      if (isBlankRow(c)) return;
+      this.readSummary(c);
+      this.mode = 'after-summary';
+      return;
+    }
+    if (first.startsWith(SUMMARY_MARKER)) {
+      if (this.mode === 'after-summary') {
+        this.ctx.warnings.add('content-after-summary', c.line);
+        return;
+      }
+      this.summaryKeys = [];
+      for (let i = 0; i < c.count; i++) {
+        const name = normalizeHeader(c.text(i));
+        const key = Object.keys(SUMMARY_NAMES).find((k) => SUMMARY_NAMES[k]!.some((n) => normalizeHeader(n) === name));
+        this.summaryKeys.push(key ?? null);
+        if (key === undefined && name !== '') this.ctx.warnings.addOnce('unknown-summary-column', name, { column: c.text(i) }, c.line);
+      }
+      this.mode = 'summary-header-seen';
+      return;
+    }
+    if (isBlankRow(c)) return;
+    if (this.mode === 'after-summary') {
+      this.ctx.warnings.add('content-after-summary', c.line);
+      return;
+    }
+    this.readDetail(c);
+  }
+
+  private readSummary(c: RowCursor): void {
+    const declared: Totals = {};
+    const out = this.out;
+    this.summaryKeys.forEach((key, i) => {
+      if (key === null) return;
+      const scale = key === 'count' ? 0 : key === 'feeTotalMilliFen' ? MILLI_FEN_SCALE : FEN_SCALE;
+      const v = c.units(i, scale, out);
+      if (Number.isNaN(v)) {
+        this.ctx.warnings.add('invalid-summary-value', c.line, c.text(i) === '' ? key : key, { value: c.text(i), reason: out.reason });
+      } else {
+        declared[key] = v;
+      }
+    });
+    this.declared = declared;
+  }
+
+  private money(c: RowCursor, i: number, scale: number, name: string): number | null {
+    if (i < 0) return null;
+    const out = this.out;
+    const v = c.units(i, scale, out);
+    if (!Number.isNaN(v)) return v;
+    if (out.reason === 'empty') return 0;
+    this.ctx.warnings.add('invalid-amount', c.line, name, { value: c.text(i), reason: out.reason });
+    return Number.NaN;
+  }
+
+  private id(c: RowCursor, column: IdColumn, i: number, noneMarker: boolean): IdReading | null {
+    if (i < 0) return null;
+    const text = c.ascii(i);
+    if (noneMarker && text === '0') return null;
+    const r = readId(text, c.cellType(i), c.hasBacktick(i), true);
+    if (r.damage !== null) {
+      this.ctx.warnings.add('excel-mangled-id', c.line, this.header[i]!.trim(), { value: r.raw, damage: r.damage });
+    } else if (r.value !== null) {
+      this.widths[column].note(r.value);
+    }
+    return r;
+  }
+
+  private readDetail(c: RowCursor): void {
+    const col = this.col;
+    const ctx = this.ctx;
+    const expected = this.header.length;
+    if (c.count > expected || (ctx.strictFieldCount && c.count !== expected)) {
+      ctx.warnings.add('field-count', c.line, undefined, { expected, found: c.count });
+      this.rejected++;
+      return;
+    }
+    this.rows++;
+    if (!c.hasBacktick(0) && col.tradeTime === 0) {
+      ctx.warnings.addOnce('backticks-missing', 'file', {}, c.line);
+    }
+
+    const settlement = this.money(c, col.settlement, FEN_SCALE, '应结订单金额');
+    const order = this.money(c, col.order, FEN_SCALE, this.header[col.order] ?? '订单金额');
+    const coupon = this.money(c, col.coupon, FEN_SCALE, this.header[col.coupon] ?? '代金券金额');
+    const refund = this.money(c, col.refund, FEN_SCALE, '退款金额');
+    const couponRefund = this.money(c, col.couponRefund, FEN_SCALE, this.header[col.couponRefund] ?? '充值券退款金额');
+    const fee = this.money(c, col.fee, MILLI_FEN_SCALE, this.header[col.fee] ?? '手续费');
+    const refundRequest = this.money(c, col.refundRequest, FEN_SCALE, '申请退款金额');
+    if (
+      Number.isNaN(settlement) || Number.isNaN(order) || Number.isNaN(coupon) || Number.isNaN(refund) ||
+      Number.isNaN(couponRefund) || Number.isNaN(fee) || Number.isNaN(refundRequest)
+    ) {
+      // A row whose money cannot be read is left out of the totals rather than guessed at;
+      // the warning names it, and the summary check shows the gap.
+      this.rows--;
+      this.rejected++;
+      return;
+    }
+
+    let tradeTime: string | null = null;
+    if (col.tradeTime >= 0) {
+      const t = parseBeijingTime(c.ascii(col.tradeTime));
+      if (t === null) {
+        ctx.warnings.add('invalid-time', c.line, '交易时间', { value: c.text(col.tradeTime) });
+      } else {
+        tradeTime = t.text;
+        if (t.precision !== 'second') ctx.warnings.add('time-precision-lost', c.line, '交易时间', { value: c.text(col.tradeTime) });
+        if (this.minTime === '' || tradeTime < this.minTime) this.minTime = tradeTime;
+        if (tradeTime > this.maxTime) this.maxTime = tradeTime;
+        this.days.add(tradeTime);
+      }
+    }
+    const tradeState = col.tradeState >= 0 ? c.ascii(col.tradeState) : '';
+    if (!KNOWN_TRADE_STATES.has(tradeState)) {
+      ctx.warnings.addOnce('unknown-trade-state', tradeState, { value: tradeState }, c.line);
+    }
+    const tx = this.id(c, 'transactionId', col.transactionId, false);
+    const otn = this.id(c, 'outTradeNo', col.outTradeNo, false);
+    const rid = this.id(c, 'refundId', col.refundId, true);
+    const orn = this.id(c, 'outRefundNo', col.outRefundNo, true);
+    const mchId = col.mchId >= 0 ? c.ascii(col.mchId) : '';
+    const subMchId = col.subMchId >= 0 ? c.ascii(col.subMchId) : '';
+    const merchantKey = subMchId === '' || subMchId === '0' ? mchId : `${mchId}/${subMchId}`;
+    if (this.merchants.size < 100) this.merchants.add(merchantKey);
+
+    const s = this.sums;
+    s.count!++;
+    if (settlement !== null) s.settlementTotalFen! += settlement;
+    if (refund !== null) s.refundTotalFen! += refund;
+    if (couponRefund !== null) s[this.legacy ? 'couponRefundTotalFen' : 'rechargeCouponRefundTotalFen']! += couponRefund;
+    if (fee !== null) s.feeTotalMilliFen! += fee;
+    if (order !== null) s.orderTotalFen! += order;
+    if (refundRequest !== null) s.refundRequestTotalFen! += refundRequest;
+
+    let row: TradeBillRow | null = null;
+    if (ctx.keepRows) {
+      const text = (i: number) => (i >= 0 ? c.text(i) : '');
+      const time = (i: number) => (i >= 0 ? (parseBeijingTime(c.ascii(i))?.text ?? null) : null);
+      row = {
+        line: c.line,
+        tradeTime,
+        appId: text(col.appId),
+        mchId,
+        subMchId,
+        deviceInfo: text(col.deviceInfo),
+        transactionId: tx?.value ?? null,
+        outTradeNo: otn?.value ?? null,
+        openId: text(col.openId),
+        tradeType: text(col.tradeType),
+        tradeState,
+        bankType: text(col.bankType),
+        currency: text(col.currency),
+        settlementFen: settlement,
+        orderFen: order ?? 0,
+        couponFen: coupon,
+        refundId: rid?.value ?? null,
+        outRefundNo: orn?.value ?? null,
+        refundFen: refund,
+        couponRefundFen: couponRefund,
+        refundType: text(col.refundType),
+        refundStatus: text(col.refundStatus),
+        refundAppliedAt: time(col.refundAppliedAt),
+        refundSucceededAt: time(col.refundSucceededAt),
+        body: text(col.body),
+        attach: text(col.attach),
+        feeMilliFen: fee ?? 0,
+        rate: text(col.rate),
+        refundRequestFen: refundRequest,
+        rateNote: text(col.rateNote),
+      };
+      if (this.extraColumns.length > 0) {
+        const extra: Record<string, string> = {};
+        for (const i of this.extraColumns) extra[this.header[i]!.trim()] = c.text(i);
+        row.extra = extra;
+      }
+      this.rowsKept.push(row);
+    }
+    this.noteConverted('transactionId', tx, c.line, row);
+    this.noteConverted('outTradeNo', otn, c.line, row);
+    this.noteConverted('refundId', rid, c.line, row);
+    this.noteConverted('outRefundNo', orn, c.line, row);
+  }
+
+  private noteConverted(column: IdColumn, r: IdReading | null, line: number, row: TradeBillRow | null): void {
+    if (r === null || !r.converted || r.value === null) return;
+    if (this.convertedTracked >= MAX_CONVERTED_TRACKED) return;
+    this.convertedTracked++;
+    this.converted[column].push({ line, value: r.value, row });
+  }
+
+  /** Ids that went through a number and are shorter than their column's width lost zeros. */
+  private resolveLeadingZeros(): void {
+    for (const column of ID_COLUMNS) {
+      const list = this.converted[column];
+      if (list.length === 0) continue;
+      // Every WeChat transaction id has 28 digits; merchant ids use the column's common width.
+      const width = column === 'transactionId' ? 28 : this.widths[column].dominantWidth();
+      if (width === null) continue;
+      const name = this.header[this.col[column]]!.trim();
+      for (const item of list) {
+        if (item.value.length >= width) continue;
+        this.ctx.warnings.add('excel-mangled-id', item.line, name, { value: item.value, damage: 'leading-zeros-lost' });
+        if (item.row !== null) item.row[column] = null;
+      }
+    }
+  }
+
+  finish(): ParsedTable {
+    this.resolveLeadingZeros();
+    if (this.convertedTracked >= MAX_CONVERTED_TRACKED) {
+      this.ctx.warnings.addOnce('ids-not-all-checked', 'converted', { checked: MAX_CONVERTED_TRACKED });
+    }
+    const computed = this.sums;
+    const integrity = compareTotals(this.declared, computed, this.ctx.warnings);
+    const result: ParsedTable = {
+      kind: 'trade-bill',
+      billType: this.billType,
+      layout: this.layout,
+      rows: this.rows,
+      rejectedRows: this.rejected,
+      dateRange: this.minTime === '' ? null : [this.minTime.slice(0, 10), this.maxTime.slice(0, 10)],
+      days: this.days.toRecord(),
+      computed,
+      integrity,
+      headerRow: this.headerLine,
+      merchants: [...this.merchants],
+    };
+    if (this.declared !== undefined) result.declared = this.declared;
+    if (this.ctx.keepRows) result.tradeRows = this.rowsKept;
+    return result;
+  }
+}
+
+export function isBlankRow(c: RowCursor): boolean {
+  for (let i = 0; i < c.count; i++) if (!c.isBlank(i)) return false;
+  return true;
+}
