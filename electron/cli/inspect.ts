@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { renderMessage, renderWarning, type Lang } from '../../shared/i18n/messages.ts';
+import { fieldLabel, renderMessage, renderWarning, type Lang } from '../../shared/i18n/messages.ts';
 import { fenToYuanGrouped, milliFenToYuanText } from '../../shared/money/format.ts';
 import { parseLedgerMapping, MappingError, type LedgerMapping } from '../../shared/ledger/mapping.ts';
 import { importFile, type FileImport } from '../import/read-file.ts';
@@ -71,6 +71,12 @@ function formatTotal(key: string, value: number | undefined): string {
   return String(value);
 }
 
+/** Pads to a terminal width, counting CJK characters as two columns. */
+function padDisplay(text: string, columns: number): string {
+  const width = [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  return text + ' '.repeat(Math.max(1, columns - width));
+}
+
 function humanReport(r: FileImport, lang: Lang): string {
   const zh = lang === 'zh-CN';
   const lines: string[] = [r.file];
@@ -86,12 +92,12 @@ function humanReport(r: FileImport, lang: Lang): string {
     lines.push(`  ${zh ? '汇总核对' : 'summary check'}: ${INTEGRITY[r.integrity]?.[lang] ?? r.integrity}`);
     const keys = [...new Set([...Object.keys(r.declared ?? {}), ...Object.keys(r.computed ?? {})])];
     if (keys.length > 0) {
-      lines.push(`    ${(zh ? '项目' : 'figure').padEnd(30)}${(zh ? '汇总行' : 'declared').padStart(16)}${(zh ? '明细合计' : 'computed').padStart(16)}`);
+      lines.push(`    ${padDisplay(zh ? '项目' : 'figure', 30)}${(zh ? '汇总行' : 'declared').padStart(zh ? 13 : 16)}${(zh ? '明细合计' : 'computed').padStart(zh ? 12 : 16)}`);
       for (const key of keys) {
         const d = formatTotal(key, r.declared?.[key]);
         const c = formatTotal(key, r.computed?.[key]);
         const mark = r.declared?.[key] !== undefined && r.computed?.[key] !== undefined && r.declared[key] !== r.computed[key] ? '  ✗' : '';
-        lines.push(`    ${key.padEnd(30)}${d.padStart(16)}${c.padStart(16)}${mark}`);
+        lines.push(`    ${padDisplay(fieldLabel(key, lang), 30)}${d.padStart(16)}${c.padStart(16)}${mark}`);
       }
     }
   }

@@ -135,6 +135,11 @@ function fill(template: string, params: Params, lang: Lang): string {
   });
 }
 
+/** A totals key (`settlementTotalFen`) as a finance user calls it. */
+export function fieldLabel(key: string, lang: Lang): string {
+  return FIELD_NAMES[key]?.[lang] ?? key;
+}
+
 export function hasMessage(code: string): boolean {
   return code in MESSAGES;
 }

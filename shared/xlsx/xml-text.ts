@@ -162,6 +162,8 @@ const ATTRIBUTE_ESCAPES: Record<string, string> = {
 export function detach(text: string): string {
   if (text.length < 13) return text;
   const copy = text.slice(0, 1) + text.slice(1);
-  copy.charCodeAt(0);
+  // The read must be observable, or the optimising compiler drops it and nothing is flattened.
+  flattenSink ^= copy.charCodeAt(0);
   return copy;
 }
+let flattenSink = 0;
