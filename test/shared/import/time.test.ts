@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { beijingToIso, parseBeijingTime } from '../../../shared/import/time.ts';
+
+describe('parseBeijingTime', () => {
+  it.each([
+    ['2026-11-26 23:59:58', '2026-11-26 23:59:58', 'second'],
+    ['2014-10-30 13：35：25', '2014-10-30 13:35:25', 'second'],
+    ['2021/1/28 17:07', '2021-01-28 17:07:00', 'minute'],
+    ['2021/1/28', '2021-01-28 00:00:00', 'day'],
+    ['2026年11月26日 08:05:09', '2026-11-26 08:05:09', 'second'],
+    ['20141030133525', '2014-10-30 13:35:25', 'second'],
+    ['2026-11-26T16:00:03Z', '2026-11-27 00:00:03', 'second'],
+    ['2026-11-27T00:00:03+08:00', '2026-11-27 00:00:03', 'second'],
+    ['2026-11-26T10:00:00.123-05:00', '2026-11-26 23:00:00', 'second'],
+  ])('%s → %s', (input, text, precision) => {
+    expect(parseBeijingTime(input)).toEqual({ text, precision });
+  });
+  it.each(['', 'yesterday', '2026-13-01 00:00:00', '2026-02-30 00:00:00', '2026-11-26 24:00:00', '45623.5'])('refuses %j', (input) => {
+    expect(parseBeijingTime(input)).toBeNull();
+  });
+  it('formats for reports', () => {
+    expect(beijingToIso('2026-11-26 23:59:58')).toBe('2026-11-26T23:59:58+08:00');
+  });
+});
