@@ -135,11 +135,12 @@ export async function runInspect(argv: string[], io: CliIo, lang: Lang): Promise
     lang,
   );
   if (parsed === null) return EXIT_USAGE;
+  const values = parsed.values as { json?: boolean; mapping?: string };
   const files = parsed.positionals;
   if (files.length === 0) return usageError(io, lang, 'inspect needs at least one FILE', 'inspect 需要至少一个文件');
   let mapping: LedgerMapping | undefined;
-  if (parsed.values.mapping !== undefined) {
-    const m = await loadMapping(parsed.values.mapping, io, lang);
+  if (values.mapping !== undefined) {
+    const m = await loadMapping(values.mapping, io, lang);
     if (typeof m === 'number') return m;
     mapping = m;
   }
@@ -149,7 +150,7 @@ export async function runInspect(argv: string[], io: CliIo, lang: Lang): Promise
     if (r.kind === 'personal-bill') r.warnings.unshift({ code: 'personal-bill' });
     results.push(r);
   }
-  if (parsed.values.json === true) {
+  if (values.json === true) {
     io.stdout(JSON.stringify(results.map((r) => toInspectJson(r, lang)), null, 2) + '\n');
   } else {
     io.stdout(results.map((r) => humanReport(r, lang)).join('\n'));

@@ -52,8 +52,6 @@ export class FundFlowParser implements TableParser {
   private declared: Totals | undefined;
   private done = false;
   private rejected = 0;
-  private min = '';
-  private max = '';
 
   constructor(header: string[], headerLine: number, ctx: ParseContext) {
     this.ctx = ctx;
@@ -118,8 +116,6 @@ export class FundFlowParser implements TableParser {
     if (t === null) this.ctx.warnings.add('invalid-time', c.line, '记账时间', { value: col.bookedAt >= 0 ? c.text(col.bookedAt) : '' });
     else {
       this.days.add(t.text);
-      if (this.min === '' || t.text < this.min) this.min = t.text;
-      if (t.text > this.max) this.max = t.text;
     }
     if (this.ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
@@ -147,7 +143,7 @@ export class FundFlowParser implements TableParser {
       layout: `fund-flow-${this.width}`,
       rows: this.sums.count!,
       rejectedRows: this.rejected,
-      dateRange: this.min === '' ? null : [this.min.slice(0, 10), this.max.slice(0, 10)],
+      dateRange: this.days.range(),
       days: this.days.toRecord(),
       computed: this.sums,
       integrity: compareTotals(this.declared, this.sums, this.ctx.warnings),

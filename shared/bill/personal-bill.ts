@@ -64,8 +64,6 @@ export class PersonalBillParser implements TableParser {
   private readonly kept: PersonalBillRow[] = [];
   private readonly sums: Totals = { count: 0, incomeCount: 0, incomeFen: 0, expenseCount: 0, expenseFen: 0, neutralCount: 0, neutralFen: 0 };
   private rejected = 0;
-  private min = '';
-  private max = '';
 
   constructor(header: string[], headerLine: number, preamble: readonly string[], ctx: ParseContext) {
     this.ctx = ctx;
@@ -103,8 +101,6 @@ export class PersonalBillParser implements TableParser {
     if (t === null) this.ctx.warnings.add('invalid-time', c.line, '交易时间', { value: col.tradeTime >= 0 ? c.text(col.tradeTime) : '' });
     else {
       this.days.add(t.text);
-      if (this.min === '' || t.text < this.min) this.min = t.text;
-      if (t.text > this.max) this.max = t.text;
     }
     if (this.ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
@@ -135,7 +131,7 @@ export class PersonalBillParser implements TableParser {
       layout: `personal-${this.width}`,
       rows: this.sums.count!,
       rejectedRows: this.rejected,
-      dateRange: this.min === '' ? null : [this.min.slice(0, 10), this.max.slice(0, 10)],
+      dateRange: this.days.range(),
       days: this.days.toRecord(),
       computed: this.sums,
       integrity: compareTotals(this.declared, this.sums, this.ctx.warnings),

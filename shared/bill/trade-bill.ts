@@ -5,8 +5,8 @@
  */
 import { FEN_SCALE, MILLI_FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { normalizeHeader, findColumn } from '../import/headers.ts';
-import { readId, IdWidthTracker, type IdReading } from '../import/ids.ts';
-import { parseBeijingTime } from '../import/time.ts';
+import { classifyIdCodes, IdShape, readId, IdWidthTracker, type IdReading } from '../import/ids.ts';
+import { canonicalTimeKey, parseBeijingTime, timeKeyToText, timeTextToKey } from '../import/time.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, BillType } from '../import/types.ts';
 import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
@@ -80,6 +80,9 @@ interface ConvertedId {
 }
 const MAX_CONVERTED_TRACKED = 200_000;
 
+/** An intact id seen on the counting-only path, where no string is made. */
+const INTACT: IdReading = { value: null, raw: '', damage: null, converted: false };
+
 export class TradeBillParser implements TableParser {
   private readonly ctx: ParseContext;
   private readonly header: string[];
@@ -106,9 +109,16 @@ export class TradeBillParser implements TableParser {
   private mode: 'detail' | 'summary-header-seen' | 'after-summary' = 'detail';
   private summaryKeys: (string | null)[] = [];
   private declared: Totals | undefined;
-  private readonly sums: Totals = {};
-  private minTime = '';
-  private maxTime = '';
+  // Running totals as plain fields: a dictionary object per row update is measurably slower.
+  private count = 0;
+  private settlementSum = 0;
+  private refundSum = 0;
+  private couponRefundSum = 0;
+  private feeSum = 0;
+  private orderSum = 0;
+  private refundRequestSum = 0;
+  /** Recently seen values of low-variety columns (states, merchant ids), to skip decoding them. */
+  private readonly valueCache: string[][] = [];
 
   constructor(header: string[], headerLine: number, ctx: ParseContext) {
     this.ctx = ctx;
@@ -135,24 +145,24 @@ export class TradeBillParser implements TableParser {
     for (const required of ['tradeTime', 'tradeState', 'order'] as const) {
       if (col[required] < 0) ctx.warnings.addOnce('missing-column', required, { column: COLUMN_NAMES[required][0] }, headerLine);
     }
-    for (const key of this.totalKeys()) this.sums[key] = 0;
   }
 
   /** The computed totals this layout can state, named as the summary line names them. */
-  private totalKeys(): string[] {
-    const keys = ['count'];
+  private computedTotals(): Totals {
+    const t: Totals = { count: this.count };
     const c = this.col;
-    if (c.settlement >= 0) keys.push('settlementTotalFen');
-    if (c.refund >= 0) keys.push('refundTotalFen');
-    if (c.couponRefund >= 0) keys.push(this.legacy ? 'couponRefundTotalFen' : 'rechargeCouponRefundTotalFen');
-    if (c.fee >= 0) keys.push('feeTotalMilliFen');
-    if (c.order >= 0) keys.push('orderTotalFen');
-    if (c.refundRequest >= 0) keys.push('refundRequestTotalFen');
-    return keys;
+    if (c.settlement >= 0) t.settlementTotalFen = this.settlementSum;
+    if (c.refund >= 0) t.refundTotalFen = this.refundSum;
+    if (c.couponRefund >= 0) t[this.legacy ? 'couponRefundTotalFen' : 'rechargeCouponRefundTotalFen'] = this.couponRefundSum;
+    if (c.fee >= 0) t.feeTotalMilliFen = this.feeSum;
+    if (c.order >= 0) t.orderTotalFen = this.orderSum;
+    if (c.refundRequest >= 0) t.refundRequestTotalFen = this.refundRequestSum;
+    return t;
   }
 
   row(c: RowCursor): void {
-    const first = c.text(0);
+    // Detail cells carry a backtick; the summary header never does, so most rows skip decoding.
+    const first = c.hasBacktick(0) ? '`' : c.text(0);
     if (this.mode === 'summary-header-seen') {
       if (isBlankRow(c)) return;
       this.readSummary(c);
@@ -210,15 +220,66 @@ export class TradeBillParser implements TableParser {
 
   private id(c: RowCursor, column: IdColumn, i: number, noneMarker: boolean): IdReading | null {
     if (i < 0) return null;
+    if (!this.ctx.keepRows) {
+      // Counting only: judge the id from its bytes and make no string unless it is damaged.
+      const span = c.asciiSpan(i);
+      if (span !== null && span.backtick) {
+        const shape = classifyIdCodes(span.bytes, span.start, span.end);
+        const length = span.end - span.start;
+        if (shape === IdShape.Empty || (noneMarker && length === 1 && span.bytes[span.start] === 48)) return null;
+        if (shape === IdShape.Digits || shape === IdShape.Plain) {
+          this.widths[column].note(length);
+          return INTACT;
+        }
+      }
+    }
     const text = c.ascii(i);
     if (noneMarker && text === '0') return null;
     const r = readId(text, c.cellType(i), c.hasBacktick(i), true);
     if (r.damage !== null) {
       this.ctx.warnings.add('excel-mangled-id', c.line, this.header[i]!.trim(), { value: r.raw, damage: r.damage });
     } else if (r.value !== null) {
-      this.widths[column].note(r.value);
+      this.widths[column].note(r.value.length);
     }
     return r;
+  }
+
+  /** A column with few distinct values (state, merchant id): decoded once per distinct value. */
+  private lowVariety(c: RowCursor, i: number): string {
+    if (i < 0) return '';
+    const span = c.asciiSpan(i);
+    if (span === null) return c.ascii(i);
+    let cache = this.valueCache[i];
+    if (cache === undefined) {
+      cache = [];
+      this.valueCache[i] = cache;
+    }
+    const { bytes, start, end } = span;
+    const n = end - start;
+    for (const v of cache) {
+      if (v.length !== n) continue;
+      let k = 0;
+      while (k < n && v.charCodeAt(k) === bytes[start + k]) k++;
+      if (k === n) return v;
+    }
+    const v = c.ascii(i);
+    if (cache.length < 16) cache.push(v);
+    return v;
+  }
+
+  private time(c: RowCursor, i: number): number {
+    const span = c.asciiSpan(i);
+    if (span !== null) {
+      const key = canonicalTimeKey(span.bytes, span.start, span.end);
+      if (key >= 0) return key;
+    }
+    const t = parseBeijingTime(c.ascii(i));
+    if (t === null) {
+      this.ctx.warnings.add('invalid-time', c.line, '交易时间', { value: c.text(i) });
+      return -1;
+    }
+    if (t.precision !== 'second') this.ctx.warnings.add('time-precision-lost', c.line, '交易时间', { value: c.text(i) });
+    return timeTextToKey(t.text);
   }
 
   private readDetail(c: RowCursor): void {
@@ -231,7 +292,7 @@ export class TradeBillParser implements TableParser {
       return;
     }
     this.rows++;
-    if (!c.hasBacktick(0) && col.tradeTime === 0) {
+    if (col.tradeTime === 0 && !c.hasBacktick(0)) {
       ctx.warnings.addOnce('backticks-missing', 'file', {}, c.line);
     }
 
@@ -253,20 +314,9 @@ export class TradeBillParser implements TableParser {
       return;
     }
 
-    let tradeTime: string | null = null;
-    if (col.tradeTime >= 0) {
-      const t = parseBeijingTime(c.ascii(col.tradeTime));
-      if (t === null) {
-        ctx.warnings.add('invalid-time', c.line, '交易时间', { value: c.text(col.tradeTime) });
-      } else {
-        tradeTime = t.text;
-        if (t.precision !== 'second') ctx.warnings.add('time-precision-lost', c.line, '交易时间', { value: c.text(col.tradeTime) });
-        if (this.minTime === '' || tradeTime < this.minTime) this.minTime = tradeTime;
-        if (tradeTime > this.maxTime) this.maxTime = tradeTime;
-        this.days.add(tradeTime);
-      }
-    }
-    const tradeState = col.tradeState >= 0 ? c.ascii(col.tradeState) : '';
+    const timeKey = col.tradeTime >= 0 ? this.time(c, col.tradeTime) : -1;
+    if (timeKey >= 0) this.days.addKey(timeKey);
+    const tradeState = this.lowVariety(c, col.tradeState);
     if (!KNOWN_TRADE_STATES.has(tradeState)) {
       ctx.warnings.addOnce('unknown-trade-state', tradeState, { value: tradeState }, c.line);
     }
@@ -274,19 +324,17 @@ export class TradeBillParser implements TableParser {
     const otn = this.id(c, 'outTradeNo', col.outTradeNo, false);
     const rid = this.id(c, 'refundId', col.refundId, true);
     const orn = this.id(c, 'outRefundNo', col.outRefundNo, true);
-    const mchId = col.mchId >= 0 ? c.ascii(col.mchId) : '';
-    const subMchId = col.subMchId >= 0 ? c.ascii(col.subMchId) : '';
-    const merchantKey = subMchId === '' || subMchId === '0' ? mchId : `${mchId}/${subMchId}`;
-    if (this.merchants.size < 100) this.merchants.add(merchantKey);
+    const mchId = this.lowVariety(c, col.mchId);
+    const subMchId = this.lowVariety(c, col.subMchId);
+    if (this.merchants.size < 100) this.merchants.add(subMchId === '' || subMchId === '0' ? mchId : `${mchId}/${subMchId}`);
 
-    const s = this.sums;
-    s.count!++;
-    if (settlement !== null) s.settlementTotalFen! += settlement;
-    if (refund !== null) s.refundTotalFen! += refund;
-    if (couponRefund !== null) s[this.legacy ? 'couponRefundTotalFen' : 'rechargeCouponRefundTotalFen']! += couponRefund;
-    if (fee !== null) s.feeTotalMilliFen! += fee;
-    if (order !== null) s.orderTotalFen! += order;
-    if (refundRequest !== null) s.refundRequestTotalFen! += refundRequest;
+    this.count++;
+    if (settlement !== null) this.settlementSum += settlement;
+    if (refund !== null) this.refundSum += refund;
+    if (couponRefund !== null) this.couponRefundSum += couponRefund;
+    if (fee !== null) this.feeSum += fee;
+    if (order !== null) this.orderSum += order;
+    if (refundRequest !== null) this.refundRequestSum += refundRequest;
 
     let row: TradeBillRow | null = null;
     if (ctx.keepRows) {
@@ -294,7 +342,7 @@ export class TradeBillParser implements TableParser {
       const time = (i: number) => (i >= 0 ? (parseBeijingTime(c.ascii(i))?.text ?? null) : null);
       row = {
         line: c.line,
-        tradeTime,
+        tradeTime: timeKey >= 0 ? timeKeyToText(timeKey) : null,
         appId: text(col.appId),
         mchId,
         subMchId,
@@ -366,7 +414,7 @@ export class TradeBillParser implements TableParser {
     if (this.convertedTracked >= MAX_CONVERTED_TRACKED) {
       this.ctx.warnings.addOnce('ids-not-all-checked', 'converted', { checked: MAX_CONVERTED_TRACKED });
     }
-    const computed = this.sums;
+    const computed = this.computedTotals();
     const integrity = compareTotals(this.declared, computed, this.ctx.warnings);
     const result: ParsedTable = {
       kind: 'trade-bill',
@@ -374,7 +422,7 @@ export class TradeBillParser implements TableParser {
       layout: this.layout,
       rows: this.rows,
       rejectedRows: this.rejected,
-      dateRange: this.minTime === '' ? null : [this.minTime.slice(0, 10), this.maxTime.slice(0, 10)],
+      dateRange: this.days.range(),
       days: this.days.toRecord(),
       computed,
       integrity,

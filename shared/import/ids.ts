@@ -22,11 +22,63 @@ export interface IdReading {
   converted: boolean;
 }
 
-const SCIENTIFIC = /^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$/;
-const DIGITS = /^\d+$/;
-
 /** Excel keeps 15 significant digits; anything past them in a number is gone. */
 const EXCEL_SIGNIFICANT_DIGITS = 15;
+
+export const IdShape = {
+  Empty: 0,
+  /** Letters, punctuation: a merchant's own format. */
+  Plain: 1,
+  Digits: 2,
+  /** `4.2E+27`: what Excel shows and saves for a long number. */
+  Scientific: 3,
+  /**
+   * A long digit string whose digits after the 15th are all zeros: how Excel writes a number it
+   * rounded. For a 28-digit WeChat id the chance that a real one ends like this is nil.
+   */
+  Rounded: 4,
+} as const;
+export type IdShape = (typeof IdShape)[keyof typeof IdShape];
+
+/** The shape of an id from its character codes, without making a string (hot path). */
+export function classifyIdCodes(codes: Uint8Array | Uint16Array, start: number, end: number): IdShape {
+  const n = end - start;
+  if (n === 0 || (n === 1 && codes[start] === 47)) return IdShape.Empty; // '' or '/'
+  let i = start;
+  while (i < end && codes[i]! >= 48 && codes[i]! <= 57) i++;
+  if (i === end) {
+    if (n - EXCEL_SIGNIFICANT_DIGITS < 3) return IdShape.Digits;
+    for (let k = start + EXCEL_SIGNIFICANT_DIGITS; k < end; k++) if (codes[k] !== 48) return IdShape.Digits;
+    return IdShape.Rounded;
+  }
+  // Scientific: [+-]? digits (. digits)? [eE] [+-]? digits
+  let k = start;
+  if (codes[k] === 43 || codes[k] === 45) k++;
+  const intStart = k;
+  while (k < end && codes[k]! >= 48 && codes[k]! <= 57) k++;
+  if (k === intStart) return IdShape.Plain;
+  if (codes[k] === 46) {
+    k++;
+    const fracStart = k;
+    while (k < end && codes[k]! >= 48 && codes[k]! <= 57) k++;
+    if (k === fracStart) return IdShape.Plain;
+  }
+  if (codes[k] !== 69 && codes[k] !== 101) return IdShape.Plain;
+  k++;
+  if (codes[k] === 43 || codes[k] === 45) k++;
+  const expStart = k;
+  while (k < end && codes[k]! >= 48 && codes[k]! <= 57) k++;
+  return k === end && k > expStart ? IdShape.Scientific : IdShape.Plain;
+}
+
+const scratch = new Uint16Array(128);
+
+export function classifyId(text: string): IdShape {
+  const n = text.length;
+  if (n > scratch.length) return IdShape.Plain;
+  for (let i = 0; i < n; i++) scratch[i] = text.charCodeAt(i);
+  return classifyIdCodes(scratch, 0, n);
+}
 
 /**
  * Ids are compared as normalised strings: trimmed, backtick and tabs removed (personal bills end
@@ -44,8 +96,9 @@ export function normalizeIdText(text: string): string {
  */
 export function readId(text: string, cellType: CellType, hadBacktick: boolean, expectBacktick: boolean): IdReading {
   const raw = text;
-  if (raw === '' || raw === '/') return { value: null, raw, damage: null, converted: false };
-  if (SCIENTIFIC.test(raw)) return { value: null, raw, damage: 'scientific', converted: true };
+  const shape = classifyId(raw);
+  if (shape === IdShape.Empty) return { value: null, raw, damage: null, converted: false };
+  if (shape === IdShape.Scientific) return { value: null, raw, damage: 'scientific', converted: true };
   if (cellType === CellType.Number) {
     // Numeric cell: the raw text is the double the spreadsheet held.
     const n = Number(raw);
@@ -56,20 +109,9 @@ export function readId(text: string, cellType: CellType, hadBacktick: boolean, e
     if (digits.length > EXCEL_SIGNIFICANT_DIGITS) return { value: null, raw, damage: 'precision-lost', converted: true };
     return { value: digits, raw, damage: null, converted: true };
   }
-  const converted = expectBacktick && !hadBacktick && DIGITS.test(raw);
-  if (DIGITS.test(raw) && raw.length > EXCEL_SIGNIFICANT_DIGITS && looksRounded(raw)) {
-    return { value: null, raw, damage: 'precision-lost', converted: true };
-  }
+  if (shape === IdShape.Rounded) return { value: null, raw, damage: 'precision-lost', converted: true };
+  const converted = expectBacktick && !hadBacktick && shape === IdShape.Digits;
   return { value: raw, raw, damage: null, converted };
-}
-
-/**
- * A long digit string whose digits after the 15th are all zeros is how Excel writes a number it
- * rounded. For a 28-digit WeChat id the chance that a real one ends in 13 zeros is nil.
- */
-function looksRounded(digits: string): boolean {
-  const tail = digits.slice(EXCEL_SIGNIFICANT_DIGITS);
-  return tail.length >= 3 && /^0+$/.test(tail);
 }
 
 /**
@@ -78,24 +120,20 @@ function looksRounded(digits: string): boolean {
  * it answers, at the end, which converted widths are short.
  */
 export class IdWidthTracker {
-  private readonly widths = new Map<number, number>();
+  /** Ids are at most 64 characters in WeChat's APIs; longer ones share the last slot. */
+  private readonly widths = new Float64Array(129);
   private total = 0;
 
-  note(value: string): void {
+  note(length: number): void {
     this.total++;
-    this.widths.set(value.length, (this.widths.get(value.length) ?? 0) + 1);
+    this.widths[length < 128 ? length : 128]!++;
   }
 
   /** The common width, when at least half of the ids have it; otherwise null (free-form ids). */
   dominantWidth(): number | null {
     let best = 0;
-    let bestCount = 0;
-    for (const [w, c] of this.widths) {
-      if (c > bestCount || (c === bestCount && w > best)) {
-        best = w;
-        bestCount = c;
-      }
-    }
-    return bestCount * 2 >= this.total && this.total > 0 ? best : null;
+    for (let w = 1; w < 128; w++) if (this.widths[w]! >= this.widths[best]!) best = w;
+    const bestCount = this.widths[best]!;
+    return bestCount * 2 >= this.total && this.total > 0 && bestCount > 0 ? best : null;
   }
 }

@@ -1,5 +1,6 @@
 import type { Integrity, Totals } from './types.ts';
 import type { WarningCollector } from './warnings.ts';
+import { timeKeyToText, timeTextToKey } from './time.ts';
 
 /**
  * A file's own summary line against what its rows add up to. Every declared figure we can
@@ -19,34 +20,54 @@ export function compareTotals(declared: Totals | undefined, computed: Totals, wa
   return ok ? 'ok' : 'mismatch';
 }
 
-/** Rows per Beijing calendar day (`YYYY-MM-DD` prefix of a normalised time). */
+/** Rows per Beijing calendar day, and the first and last time seen. */
 export class DayCounter {
-  private readonly counts = new Map<string, number>();
-  private lastDay = '';
+  private readonly counts = new Map<number, number>();
+  private lastDay = -1;
   private lastCount = 0;
+  private minKey = Number.POSITIVE_INFINITY;
+  private maxKey = Number.NEGATIVE_INFINITY;
 
+  /** A normalised `YYYY-MM-DD HH:mm:ss`. */
   add(time: string): void {
+    this.addKey(timeTextToKey(time));
+  }
+
+  /** A time as YYYYMMDDHHmmss (see canonicalTimeKey). */
+  addKey(key: number): void {
+    if (key < this.minKey) this.minKey = key;
+    if (key > this.maxKey) this.maxKey = key;
+    const day = Math.floor(key / 1_000_000);
     // Bills are sorted or nearly so; counting runs of the same day avoids a map lookup per row.
-    if (this.lastDay !== '' && time.startsWith(this.lastDay)) {
+    if (day === this.lastDay) {
       this.lastCount++;
       return;
     }
     this.flush();
-    this.lastDay = time.slice(0, 10);
+    this.lastDay = day;
     this.lastCount = 1;
   }
 
   private flush(): void {
-    if (this.lastDay === '') return;
+    if (this.lastDay < 0) return;
     this.counts.set(this.lastDay, (this.counts.get(this.lastDay) ?? 0) + this.lastCount);
-    this.lastDay = '';
+    this.lastDay = -1;
     this.lastCount = 0;
+  }
+
+  /** First and last day as `YYYY-MM-DD`, or null when no time was seen. */
+  range(): [string, string] | null {
+    if (this.minKey === Number.POSITIVE_INFINITY) return null;
+    return [timeKeyToText(this.minKey).slice(0, 10), timeKeyToText(this.maxKey).slice(0, 10)];
   }
 
   toRecord(): Record<string, number> {
     this.flush();
     const out: Record<string, number> = {};
-    for (const day of [...this.counts.keys()].sort()) out[day] = this.counts.get(day)!;
+    for (const day of [...this.counts.keys()].sort((a, b) => a - b)) {
+      const d = String(day);
+      out[`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`] = this.counts.get(day)!;
+    }
     return out;
   }
 }

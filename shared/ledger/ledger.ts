@@ -79,8 +79,6 @@ export class LedgerParser implements TableParser {
   private readonly sums: Totals = { count: 0, amountTotalFen: 0, paidCount: 0, paidFen: 0, refundTotalFen: 0 };
   private declared: Totals | undefined;
   private rejected = 0;
-  private min = '';
-  private max = '';
 
   constructor(header: string[], headerLine: number, ctx: ParseContext, mapping?: LedgerMapping) {
     this.ctx = ctx;
@@ -164,8 +162,6 @@ export class LedgerParser implements TableParser {
       else {
         paidAt = t.text;
         this.days.add(paidAt);
-        if (this.min === '' || paidAt < this.min) this.min = paidAt;
-        if (paidAt > this.max) this.max = paidAt;
       }
     }
     const key = this.readKey(c, col.outTradeNo);
@@ -207,7 +203,7 @@ export class LedgerParser implements TableParser {
   private readKey(c: RowCursor, i: number): IdReading {
     const r = readId(c.text(i), c.cellType(i), c.hasBacktick(i), false);
     if (r.damage !== null) this.ctx.warnings.add('excel-mangled-id', c.line, this.name(i), { value: r.raw, damage: r.damage });
-    else if (r.value !== null) this.widths.note(r.value);
+    else if (r.value !== null) this.widths.note(r.value.length);
     return r;
   }
 
@@ -243,7 +239,7 @@ export class LedgerParser implements TableParser {
       layout: 'ledger',
       rows: this.sums.count!,
       rejectedRows: this.rejected,
-      dateRange: this.min === '' ? null : [this.min.slice(0, 10), this.max.slice(0, 10)],
+      dateRange: this.days.range(),
       days: this.days.toRecord(),
       computed: this.sums,
       integrity: compareTotals(this.declared, this.sums, this.ctx.warnings),

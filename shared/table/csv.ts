@@ -14,7 +14,7 @@
 import { ImportError } from '../errors.ts';
 import { CellType } from './cells.ts';
 import { parseAsciiUnits, parseMoneyText, type MoneyFailureOut } from '../money/parse.ts';
-import type { ByteDecoder, RowCursor } from './row-cursor.ts';
+import type { AsciiSpan, ByteDecoder, RowCursor } from './row-cursor.ts';
 
 export type CsvEncoding = 'utf-8' | 'gb18030';
 
@@ -50,10 +50,10 @@ class CsvRowCursor implements RowCursor {
   line = 0;
   count = 0;
   bytes: Uint8Array = new Uint8Array(0);
-  starts = new Int32Array(64);
-  ends = new Int32Array(64);
+  starts = new Int32Array(1024);
+  ends = new Int32Array(1024);
   /** 1 where the field was quoted, so doubled quotes inside must be undone on decoding. */
-  quoted = new Uint8Array(64);
+  quoted = new Uint8Array(1024);
   private readonly reader: CsvReader;
 
   constructor(reader: CsvReader) {
@@ -63,6 +63,16 @@ class CsvRowCursor implements RowCursor {
   grow(): void {
     const n = this.starts.length * 2;
     if (n > MAX_FIELDS * 2) throw new ImportError('too-many-fields', { line: this.line, max: MAX_FIELDS });
+    this.resize(n);
+  }
+
+  /** Room for a line of `bytes` bytes: it cannot have more fields than bytes + 1. */
+  ensureCapacity(bytes: number): void {
+    if (bytes + 1 < this.starts.length || bytes + 2 > MAX_FIELDS) return;
+    this.resize(bytes + 2);
+  }
+
+  private resize(n: number): void {
     const s = new Int32Array(n);
     s.set(this.starts);
     const e = new Int32Array(n);
@@ -141,7 +151,28 @@ class CsvRowCursor implements RowCursor {
   }
 
   cellType(i: number): CellType {
+    // Longer than a lone backtick: not blank, without scanning it.
+    if (i < this.count && this.ends[i]! - this.starts[i]! > 1 && this.bytes[this.starts[i]!] !== SPACE) return CellType.Text;
     return this.isBlank(i) ? CellType.Empty : CellType.Text;
+  }
+
+  private readonly span: AsciiSpan = { bytes: new Uint8Array(0), start: 0, end: 0, backtick: false };
+
+  asciiSpan(i: number): AsciiSpan | null {
+    if (i >= this.count || this.quoted[i] === 1) return null;
+    let s = this.starts[i]!;
+    let e = this.ends[i]!;
+    const b = this.bytes;
+    const backtick = s < e && b[s] === BACKTICK;
+    if (backtick) s++;
+    while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+    while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+    const span = this.span;
+    span.backtick = backtick;
+    span.bytes = b;
+    span.start = s;
+    span.end = e;
+    return span;
   }
 }
 
@@ -250,8 +281,7 @@ export class CsvReader {
     const cursor = this.cursor;
     const delim = this.delimiter;
     cursor.bytes = buf;
-    let nextQuote = buf.indexOf(QUOTE, pos);
-    if (nextQuote < 0) nextQuote = end;
+    let nextQuote = -1;
     while (pos < end) {
       let nl = buf.indexOf(LF, pos);
       if (nl < 0) {
@@ -261,12 +291,66 @@ export class CsvReader {
         }
         nl = end;
       }
+      const line = this.nextLine;
+      let le = nl;
+      if (le > pos && buf[le - 1] === CR) le--;
+      if (le === pos) {
+        this.nextLine++;
+        pos = nl + 1;
+        continue;
+      }
+      if (le - pos > this.maxLineBytes) {
+        this.stopped = true;
+        throw new ImportError('line-too-long', { line, maxBytes: this.maxLineBytes });
+      }
+      // One pass over the line's bytes finds every delimiter; a quote sends the row to the
+      // slower RFC 4180 path. (A native indexOf per field costs more than this loop.)
       if (nextQuote < pos) {
         nextQuote = buf.indexOf(QUOTE, pos);
         if (nextQuote < 0) nextQuote = end;
       }
-      const line = this.nextLine;
-      if (nextQuote < nl) {
+      if (nextQuote >= le) {
+        cursor.ensureCapacity(le - pos);
+        let starts = cursor.starts;
+        let ends = cursor.ends;
+        let n = 0;
+        starts[0] = pos;
+        if (le - pos + 1 < starts.length) {
+          // A line cannot have more fields than bytes + 1, so no bounds check per field.
+          for (let i = pos; i < le; i++) {
+            if (buf[i] === delim) {
+              ends[n] = i;
+              n++;
+              starts[n] = i + 1;
+            }
+          }
+        } else {
+          for (let i = pos; i < le; i++) {
+            if (buf[i] === delim) {
+              ends[n] = i;
+              n++;
+              if (n + 1 >= starts.length) {
+                cursor.line = line;
+                cursor.grow();
+                starts = cursor.starts;
+                ends = cursor.ends;
+              }
+              starts[n] = i + 1;
+            }
+          }
+        }
+        ends[n] = le;
+        n++;
+        cursor.quoted.fill(0, 0, n);
+        this.nextLine++;
+        cursor.count = n;
+        cursor.line = line;
+        pos = nl + 1;
+        if (this.onRow(cursor) === false) {
+          this.stopped = true;
+          return;
+        }
+      } else {
         const rowEnd = this.splitQuotedRow(buf, pos, final);
         if (rowEnd < 0) {
           this.setCarry(buf.slice(pos));
@@ -281,38 +365,6 @@ export class CsvReader {
           this.stopped = true;
           return;
         }
-        continue;
-      }
-      this.nextLine++;
-      let le = nl;
-      if (le > pos && buf[le - 1] === CR) le--;
-      if (le === pos) {
-        pos = nl + 1;
-        continue;
-      }
-      if (le - pos > this.maxLineBytes) {
-        this.stopped = true;
-        throw new ImportError('line-too-long', { line, maxBytes: this.maxLineBytes });
-      }
-      let n = 0;
-      let fs = pos;
-      for (;;) {
-        let c = buf.indexOf(delim, fs);
-        if (c < 0 || c > le) c = le;
-        if (n === cursor.starts.length) cursor.grow();
-        cursor.starts[n] = fs;
-        cursor.ends[n] = c;
-        cursor.quoted[n] = 0;
-        n++;
-        if (c >= le) break;
-        fs = c + 1;
-      }
-      cursor.count = n;
-      cursor.line = line;
-      pos = nl + 1;
-      if (this.onRow(cursor) === false) {
-        this.stopped = true;
-        return;
       }
     }
   }

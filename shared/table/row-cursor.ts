@@ -24,6 +24,20 @@ export interface RowCursor {
   /** The cell as money at `scale` decimals, in integer units; NaN with `out.reason` on failure. */
   units(i: number, scale: number, out: MoneyFailureOut): number;
   cellType(i: number): CellType;
+  /**
+   * Fast path for hot fields: the bytes of text(i) in a CSV buffer, which may
+   * hold non-ASCII bytes (callers compare codes, so those simply fail to match), else null
+   * (spreadsheet cells, quoted fields). The returned object is reused.
+   */
+  asciiSpan(i: number): AsciiSpan | null;
+}
+
+export interface AsciiSpan {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+  /** The stored field began with a backtick (removed from the span). */
+  backtick: boolean;
 }
 
 /** Decodes bytes for the CSV reader; the Node edge supplies a Buffer-based one. */

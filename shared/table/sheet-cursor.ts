@@ -61,6 +61,10 @@ export class SheetRowCursor implements RowCursor {
     return parseMoneyText(this.text(i), scale, out);
   }
 
+  asciiSpan(): null {
+    return null;
+  }
+
   cellType(i: number): CellType {
     const t = (this.types[i] ?? CellType.Empty) as CellType;
     if (t === CellType.Text && this.isBlank(i)) return CellType.Empty;
