@@ -119,6 +119,9 @@ export class TradeBillParser implements TableParser {
   private refundRequestSum = 0;
   /** Recently seen values of low-variety columns (states, merchant ids), to skip decoding them. */
   private readonly valueCache: string[][] = [];
+  private lastState = '';
+  private lastMchId = '';
+  private lastSubMchId = '';
 
   constructor(header: string[], headerLine: number, ctx: ParseContext) {
     this.ctx = ctx;
@@ -208,13 +211,13 @@ export class TradeBillParser implements TableParser {
     this.declared = declared;
   }
 
-  private money(c: RowCursor, i: number, scale: number, name: string): number | null {
+  private money(c: RowCursor, i: number, scale: number): number | null {
     if (i < 0) return null;
     const out = this.out;
     const v = c.units(i, scale, out);
     if (!Number.isNaN(v)) return v;
     if (out.reason === 'empty') return 0;
-    this.ctx.warnings.add('invalid-amount', c.line, name, { value: c.text(i), reason: out.reason });
+    this.ctx.warnings.add('invalid-amount', c.line, this.header[i]!.trim(), { value: c.text(i), reason: out.reason });
     return Number.NaN;
   }
 
@@ -296,13 +299,13 @@ export class TradeBillParser implements TableParser {
       ctx.warnings.addOnce('backticks-missing', 'file', {}, c.line);
     }
 
-    const settlement = this.money(c, col.settlement, FEN_SCALE, '应结订单金额');
-    const order = this.money(c, col.order, FEN_SCALE, this.header[col.order] ?? '订单金额');
-    const coupon = this.money(c, col.coupon, FEN_SCALE, this.header[col.coupon] ?? '代金券金额');
-    const refund = this.money(c, col.refund, FEN_SCALE, '退款金额');
-    const couponRefund = this.money(c, col.couponRefund, FEN_SCALE, this.header[col.couponRefund] ?? '充值券退款金额');
-    const fee = this.money(c, col.fee, MILLI_FEN_SCALE, this.header[col.fee] ?? '手续费');
-    const refundRequest = this.money(c, col.refundRequest, FEN_SCALE, '申请退款金额');
+    const settlement = this.money(c, col.settlement, FEN_SCALE);
+    const order = this.money(c, col.order, FEN_SCALE);
+    const coupon = this.money(c, col.coupon, FEN_SCALE);
+    const refund = this.money(c, col.refund, FEN_SCALE);
+    const couponRefund = this.money(c, col.couponRefund, FEN_SCALE);
+    const fee = this.money(c, col.fee, MILLI_FEN_SCALE);
+    const refundRequest = this.money(c, col.refundRequest, FEN_SCALE);
     if (
       Number.isNaN(settlement) || Number.isNaN(order) || Number.isNaN(coupon) || Number.isNaN(refund) ||
       Number.isNaN(couponRefund) || Number.isNaN(fee) || Number.isNaN(refundRequest)
@@ -317,8 +320,10 @@ export class TradeBillParser implements TableParser {
     const timeKey = col.tradeTime >= 0 ? this.time(c, col.tradeTime) : -1;
     if (timeKey >= 0) this.days.addKey(timeKey);
     const tradeState = this.lowVariety(c, col.tradeState);
-    if (!KNOWN_TRADE_STATES.has(tradeState)) {
-      ctx.warnings.addOnce('unknown-trade-state', tradeState, { value: tradeState }, c.line);
+    // lowVariety hands back the same string for the same value, so this runs once per change.
+    if (tradeState !== this.lastState) {
+      this.lastState = tradeState;
+      if (!KNOWN_TRADE_STATES.has(tradeState)) ctx.warnings.addOnce('unknown-trade-state', tradeState, { value: tradeState }, c.line);
     }
     const tx = this.id(c, 'transactionId', col.transactionId, false);
     const otn = this.id(c, 'outTradeNo', col.outTradeNo, false);
@@ -326,7 +331,11 @@ export class TradeBillParser implements TableParser {
     const orn = this.id(c, 'outRefundNo', col.outRefundNo, true);
     const mchId = this.lowVariety(c, col.mchId);
     const subMchId = this.lowVariety(c, col.subMchId);
-    if (this.merchants.size < 100) this.merchants.add(subMchId === '' || subMchId === '0' ? mchId : `${mchId}/${subMchId}`);
+    if ((mchId !== this.lastMchId || subMchId !== this.lastSubMchId) && this.merchants.size < 100) {
+      this.lastMchId = mchId;
+      this.lastSubMchId = subMchId;
+      this.merchants.add(subMchId === '' || subMchId === '0' ? mchId : `${mchId}/${subMchId}`);
+    }
 
     this.count++;
     if (settlement !== null) this.settlementSum += settlement;

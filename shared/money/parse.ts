@@ -16,6 +16,8 @@ export interface MoneyFailureOut {
 }
 
 const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+/** The largest whole part that still fits a safe integer at each scale. */
+const MAX_WHOLE = POW10.map((f) => Math.floor(Number.MAX_SAFE_INTEGER / f));
 
 const C_0 = 48;
 const C_9 = 57;
@@ -63,7 +65,7 @@ export function parseAsciiUnits(
   }
   const scaleFactor = POW10[scale];
   if (scaleFactor === undefined) throw new RangeError(`unsupported scale ${scale}`);
-  const maxWhole = Math.floor(Number.MAX_SAFE_INTEGER / scaleFactor);
+  const maxWhole = MAX_WHOLE[scale]!;
 
   let whole = 0;
   let digitsInGroup = 0;
