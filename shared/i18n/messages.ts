@@ -92,6 +92,16 @@ const MESSAGES: Record<string, Entry> = {
     'zh-CN': '这是资金账单，不是交易账单。对账需要商户平台的“交易账单”',
     en: 'This is a fund-flow bill, not a trade bill. Reconciliation needs the trade bill',
   },
+  'ledger-not-trade-bill': {
+    'zh-CN': '这是商户自己的台账，不是微信支付交易账单。请把它作为台账导入（--ledger）',
+    en: 'This is the merchant\'s own ledger, not a WeChat Pay trade bill. Import it as the ledger (--ledger)',
+  },
+  'not-a-trade-bill': { 'zh-CN': '这不是微信支付交易账单', en: 'This is not a WeChat Pay trade bill' },
+  'trade-bill-not-ledger': {
+    'zh-CN': '这是微信支付的账单，不是商户自己的台账。请把它作为账单导入（--bill）',
+    en: 'This is a WeChat Pay bill, not the merchant\'s ledger. Import it as the bill (--bill)',
+  },
+  'not-a-ledger': { 'zh-CN': '这不是可识别的台账', en: 'This is not a ledger wxrecon recognises' },
   // Errors: the file could not be read at all
   'no-header': { 'zh-CN': '前 {rows} 行中没有找到账单或台账的表头，这不是可识别的账单或台账', en: 'No bill or ledger header in the first {rows} rows: this is not a bill or ledger wxrecon recognises' },
   'no-rows': { 'zh-CN': '文件中没有任何内容行', en: 'The file has no rows' },

@@ -146,6 +146,21 @@ const scratch = new Uint16Array(64);
  * `￥-1.00`, `1,234.50`, `12.00元`, `(3.00)`. Returns units at `scale` or NaN with `out.reason`.
  */
 export function parseMoneyText(text: string, scale: number, out: MoneyFailureOut): number {
+  // Fast path: plain ASCII (with an optional backtick), as spreadsheet cells of a bill hold it.
+  const len = text.length;
+  if (len > 0 && len <= 40) {
+    let plain = true;
+    const from = text.charCodeAt(0) === 96 ? 1 : 0;
+    for (let i = from; i < len; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) {
+        plain = false;
+        break;
+      }
+      scratch[i - from] = c;
+    }
+    if (plain) return parseAsciiUnits(scratch, 0, len - from, scale, out);
+  }
   let s = text;
   if (s.length > scale + 40) {
     out.reason = s.trim() === '' ? 'empty' : 'not-a-number';
