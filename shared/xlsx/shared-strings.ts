@@ -21,8 +21,35 @@ export class SharedStringsScanner {
 
   /** Feeds the next piece of the XML; pieces may be cut anywhere. */
   push(chunk: string): void {
+    if (this.prefix !== undefined && this.carry.length > 0) {
+      // Complete the cut-off `<si>` from the start of this chunk rather than joining the two
+      // (a joined cons string is slower to read character by character than the flat chunk).
+      const close = this.siClose;
+      const keep = Math.min(this.carry.length, close.length - 1);
+      const seam = this.carry.slice(this.carry.length - keep) + chunk.slice(0, close.length - 1);
+      const inSeam = seam.indexOf(close);
+      let cut = inSeam === -1 ? -1 : inSeam + close.length - keep;
+      if (cut === -1) {
+        const at = chunk.indexOf(close);
+        cut = at === -1 ? -1 : at + close.length;
+      }
+      if (cut === -1) {
+        this.carry += chunk;
+        return;
+      }
+      const head = this.carry + chunk.slice(0, cut);
+      this.carry = '';
+      const headEnd = this.scan(head, 0);
+      if (headEnd < head.length) {
+        const text = head.slice(headEnd) + chunk.slice(cut);
+        this.carry = text.slice(this.scan(text, 0));
+      } else {
+        const end = this.scan(chunk, cut);
+        this.carry = end >= chunk.length ? '' : chunk.slice(end);
+      }
+      return;
+    }
     const text = this.carry.length === 0 ? chunk : this.carry + chunk;
-    let pos = 0;
     if (this.prefix === undefined) {
       const prefix = rootPrefix(text);
       if (prefix === undefined) {
@@ -33,44 +60,60 @@ export class SharedStringsScanner {
       this.siOpen = `<${prefix}si`;
       this.siClose = `</${prefix}si>`;
     }
+    const end = this.scan(text, 0);
+    this.carry = end >= text.length ? '' : text.slice(end);
+  }
+
+  /** Reads every complete `<si>` from text[pos...]; returns where the unread rest starts. */
+  private scan(text: string, start: number): number {
     const open = this.siOpen;
     const close = this.siClose;
     const openLength = open.length;
+    const prefix = this.prefix ?? '';
+    const prefixLength = prefix.length;
+    let pos = start;
     for (;;) {
-      const start = text.indexOf(open, pos);
-      if (start === -1) {
+      const at = text.indexOf(open, pos);
+      if (at === -1) {
         // Keep enough of the tail that an `<si` cut in half is found next time.
-        pos = Math.max(pos, text.length - openLength);
-        break;
+        return Math.max(pos, text.length - openLength);
       }
-      const after = text.charCodeAt(start + openLength);
-      if (after !== 62 /* > */ && after !== 47 /* / */ && !isXmlSpace(after)) {
-        if (Number.isNaN(after)) {
-          pos = start;
-          break;
+      const after = at + openLength;
+      const c = text.charCodeAt(after);
+      // Fast path, Excel's usual `<si><t>text</t></si>`: four reads and one indexOf.
+      if (c === 62 /* > */ && text.charCodeAt(after + 2 + prefixLength) === 116 /* t */ && text.charCodeAt(after + 3 + prefixLength) === 62 /* > */) {
+        const textStart = after + 4 + prefixLength;
+        const textEnd = text.indexOf('<', textStart);
+        const closeAt = textEnd + 4 + prefixLength; // after </t>
+        if (
+          textEnd !== -1 &&
+          text.charCodeAt(textEnd + 1) === 47 /* / */ &&
+          text.charCodeAt(closeAt + 1) === 47 /* / */ &&
+          text.charCodeAt(closeAt + 2 + prefixLength) === 115 /* s */ &&
+          closeAt + close.length <= text.length
+        ) {
+          this.strings.push(textEnd === textStart ? '' : detach(unescapeXmlText(text.slice(textStart, textEnd))));
+          pos = closeAt + close.length;
+          continue;
         }
-        pos = start + openLength;
+      }
+      if (c !== 62 /* > */ && c !== 47 /* / */ && !isXmlSpace(c)) {
+        if (Number.isNaN(c)) return at;
+        pos = after;
         continue;
       }
-      const tagEnd = text.indexOf('>', start + openLength);
-      if (tagEnd === -1) {
-        pos = start;
-        break;
-      }
+      const tagEnd = text.indexOf('>', after);
+      if (tagEnd === -1) return at;
       if (text.charCodeAt(tagEnd - 1) === 47 /* / */) {
         this.strings.push('');
         pos = tagEnd + 1;
         continue;
       }
       const end = text.indexOf(close, tagEnd + 1);
-      if (end === -1) {
-        pos = start;
-        break;
-      }
-      this.strings.push(detach(richText(text, tagEnd + 1, end, this.prefix)));
+      if (end === -1) return at;
+      this.strings.push(detach(richText(text, tagEnd + 1, end, prefix)));
       pos = end + close.length;
     }
-    this.carry = pos >= text.length ? '' : text.slice(pos);
   }
 
   /** The table, index = the `<v>` of a `t="s"` cell. */

@@ -1,0 +1,514 @@
+/**
+ * `npm run bench [-- --rows N] [--only csv|xlsx|ledger] [--runs K]`
+ *
+ * Generates format-exact test files once (cached in bench/.data/, rebuilt when the generator
+ * options or the generator sources change), then measures `wxrecon inspect --json` on each in a
+ * fresh child process: wall time from spawn to exit, and peak RSS reported by bench/rss-hook.ts.
+ * Every run's JSON is checked against the generator's truth; a wrong answer is a failure however
+ * fast. Prints a table, writes bench/.data/results.json, and exits 1 when a target is missed.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeLedgerFile, type LedgerOptions, type LedgerTruth } from '../test/generators/ledger.ts';
+import {
+  tradeBillSheetRows,
+  writeTradeBillFile,
+  type TradeBillFileTruth,
+  type TradeBillOptions,
+} from '../test/generators/trade-bill.ts';
+import { writeXlsx } from '../test/generators/xlsx-writer.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA_DIR = join(ROOT, 'bench', '.data');
+const MANIFEST_PATH = join(DATA_DIR, 'manifest.json');
+const RESULTS_PATH = join(DATA_DIR, 'results.json');
+const HOOK_URL = pathToFileURL(join(ROOT, 'bench', 'rss-hook.ts')).href;
+const CLI = join(ROOT, 'bin', 'wxrecon.js');
+const FLOOR_SCRIPT = join(ROOT, 'bench', 'count-lines.ts');
+/** A change in any of these rebuilds the cached files. */
+const GENERATOR_SOURCES = [
+  'test/generators/random.ts',
+  'test/generators/trade-bill.ts',
+  'test/generators/ledger.ts',
+  'test/generators/excel-damage.ts',
+  'test/generators/xlsx-writer.ts',
+  'shared/money/format.ts',
+];
+const SMALL_XLSX_ROWS = 100_000;
+/** Files at least this big are measured once unless --runs says otherwise. */
+const BIG_FILE_BYTES = 100e6;
+/** The JSON key bench/rss-hook.ts writes on the child's last stderr line. */
+const RSS_KEY = 'wxreconBenchMaxRssKiB';
+/** Wait for the machine to be this idle before each measurement (other sessions share it). */
+const QUIET_CPU_BUSY = 0.08;
+const QUIET_MAX_WAIT_MS = 60_000;
+
+// ------------------------------------------------------------------------------------------------
+// Arguments
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (args.help) {
+  process.stdout.write(
+    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger] [--runs K]\n' +
+      '  --rows N   rows of the big bill (default 1000000); the small XLSX has min(N, 100000)\n' +
+      '  --only     measure only the CSV bill, the XLSX bills or the ledger\n' +
+      '  --runs K   runs per measurement, median wall time (default 3, or 1 for files over 100 MB)\n',
+  );
+  process.exit(0);
+}
+const ROWS = Number(args.rows);
+if (!Number.isSafeInteger(ROWS) || ROWS < 1) usage(`--rows must be a positive integer, got ${args.rows}`);
+const ONLY = args.only;
+if (ONLY !== undefined && !['csv', 'xlsx', 'ledger'].includes(ONLY)) usage(`--only must be csv, xlsx or ledger, got ${ONLY}`);
+const RUNS = args.runs === undefined ? null : Number(args.runs);
+if (RUNS !== null && (!Number.isSafeInteger(RUNS) || RUNS < 1)) usage(`--runs must be a positive integer, got ${args.runs}`);
+
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+// ------------------------------------------------------------------------------------------------
+// Test data, cached
+
+/** The bill as measured in ../shared/reference/performance.md: seed 42, 2024-02-11, about 2 % refunds. */
+const billOptions = (rows: number): TradeBillOptions => ({
+  rows,
+  seed: 42,
+  date: '2024-02-11',
+  billType: 'ALL',
+  layout: 'current',
+  refundRatio: 0.02,
+  bom: true,
+  lineEnding: '\r\n',
+});
+
+const ledgerOptions = (rows: number): LedgerOptions => {
+  const per = Math.max(1, Math.round(rows / 1000));
+  return {
+    seed: 7,
+    extraColumns: true,
+    discrepancies: {
+      'missing-in-ledger': per,
+      'missing-in-bill': per,
+      'amount-mismatch': per,
+      'status-mismatch': per,
+      'refund-mismatch': per,
+      duplicate: per,
+      'cross-day': per,
+    },
+    unpaidOrders: per * 5,
+  };
+};
+
+interface DataFile {
+  name: string;
+  path: string;
+  kind: 'bill-csv' | 'bill-xlsx' | 'ledger-csv';
+  /** Rows the CLI must report. */
+  rows: number;
+  /** Text lines the floor must count (CSV only). */
+  lines: number | null;
+  bill: TradeBillFileTruth | null;
+  ledger: LedgerTruth | null;
+  sizeBytes: number;
+}
+
+interface ManifestEntry {
+  key: string;
+  sizeBytes: number;
+  truth: TradeBillFileTruth | LedgerTruth;
+}
+
+const sourcesHash = createHash('sha256');
+for (const source of GENERATOR_SOURCES) sourcesHash.update(readFileSync(join(ROOT, source)));
+const SOURCES_DIGEST = sourcesHash.digest('hex');
+
+mkdirSync(DATA_DIR, { recursive: true });
+const manifest: Record<string, ManifestEntry> = existsSync(MANIFEST_PATH)
+  ? (JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as Record<string, ManifestEntry>)
+  : {};
+
+async function cached<T extends TradeBillFileTruth | LedgerTruth>(
+  name: string,
+  recipe: unknown,
+  make: (path: string) => Promise<T>,
+): Promise<{ path: string; truth: T; sizeBytes: number }> {
+  const path = join(DATA_DIR, name);
+  const key = createHash('sha256').update(SOURCES_DIGEST).update(JSON.stringify(recipe)).digest('hex');
+  const entry = manifest[name];
+  if (entry && entry.key === key && existsSync(path) && statSync(path).size === entry.sizeBytes) {
+    return { path, truth: entry.truth as T, sizeBytes: entry.sizeBytes };
+  }
+  log(`generating ${name} …`);
+  const started = performance.now();
+  const truth = await make(path);
+  const sizeBytes = statSync(path).size;
+  log(`generated ${name}: ${(sizeBytes / 1e6).toFixed(1)} MB in ${seconds(performance.now() - started)} s`);
+  manifest[name] = { key, sizeBytes, truth };
+  writeFileSync(MANIFEST_PATH, JSON.stringify(manifest, null, 1));
+  return { path, truth, sizeBytes };
+}
+
+async function billCsv(rows: number): Promise<DataFile> {
+  const options = billOptions(rows);
+  const { path, truth, sizeBytes } = await cached(`bill-ALL-${rows}.csv`, options, (p) => writeTradeBillFile(p, options));
+  return { name: `bill CSV ${count(rows)}`, path, kind: 'bill-csv', rows: truth.rowCount, lines: truth.lineCount, bill: truth, ledger: null, sizeBytes };
+}
+
+async function billXlsx(rows: number): Promise<DataFile> {
+  const options = billOptions(rows);
+  const { path, truth, sizeBytes } = await cached(`bill-ALL-${rows}.xlsx`, { options, sharedStrings: true }, async (p) => {
+    let truth: TradeBillFileTruth | null = null;
+    await writeXlsx(p, [{ name: 'Sheet1', rows: withProgress(tradeBillSheetRows(options, (t) => (truth = t)), rows) }], {
+      sharedStrings: true,
+    });
+    return truth!;
+  });
+  return { name: `bill XLSX ${count(rows)}`, path, kind: 'bill-xlsx', rows: truth.rowCount, lines: null, bill: truth, ledger: null, sizeBytes };
+}
+
+async function ledgerCsv(rows: number): Promise<DataFile> {
+  const options = { ...ledgerOptions(rows), bill: billOptions(rows) };
+  const { path, truth, sizeBytes } = await cached(`ledger-${rows}.csv`, options, (p) => writeLedgerFile(p, options));
+  const lines = truth.rowCount + truth.headerRow;
+  return { name: `ledger CSV ${count(rows)}`, path, kind: 'ledger-csv', rows: truth.rowCount, lines, bill: null, ledger: truth, sizeBytes };
+}
+
+function* withProgress<T>(rows: Iterable<T>, total: number): Generator<T> {
+  const started = performance.now();
+  const step = Math.max(100_000, Math.ceil(total / 10));
+  let n = 0;
+  for (const row of rows) {
+    yield row;
+    if (++n % step === 0) log(`  ${count(n)} of ${count(total)} rows, ${seconds(performance.now() - started)} s`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Measuring
+
+interface RunResult {
+  wallMs: number;
+  maxRssKiB: number | null;
+  exitCode: number | null;
+  stdout: string;
+  stderrTail: string;
+}
+
+function runChild(script: string, scriptArgs: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', HOOK_URL, script, ...scriptArgs], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let wallMs = 0;
+    let exitCode: number | null = null;
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.setEncoding('utf8');
+    // Progress output can be long; the RSS line comes last, so the tail is enough.
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-65_536)));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      wallMs = performance.now() - started;
+      exitCode = code;
+    });
+    child.on('close', () => {
+      const at = stderr.lastIndexOf(`{"${RSS_KEY}":`);
+      let maxRssKiB: number | null = null;
+      if (at !== -1) {
+        const line = stderr.slice(at).split('\n')[0]!;
+        maxRssKiB = (JSON.parse(line) as Record<string, number>)[RSS_KEY] ?? null;
+      }
+      resolve({
+        wallMs,
+        maxRssKiB,
+        exitCode,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderrTail: (at === -1 ? stderr : stderr.slice(0, at)).trim().slice(-400),
+      });
+    });
+  });
+}
+
+/** Reads the file once so every measurement starts from the page cache. */
+/** CPU busy fraction over `ms`, from /proc/stat (null where there is none). */
+async function cpuBusy(ms: number): Promise<number | null> {
+  const sample = (): number[] | null => {
+    try {
+      return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    } catch {
+      return null;
+    }
+  };
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  if (a === null || b === null) return null;
+  const delta = b.map((v, i) => v - a[i]!);
+  const total = delta.reduce((x, y) => x + y, 0);
+  // Fields 3 and 4 are idle and iowait.
+  return total === 0 ? 0 : 1 - (delta[3]! + delta[4]!) / total;
+}
+
+/** Waits until the machine is quiet, for at most QUIET_MAX_WAIT_MS; returns the last busy level. */
+async function waitForQuiet(): Promise<number | null> {
+  const started = performance.now();
+  let busy = await cpuBusy(1000);
+  if (busy !== null && busy > QUIET_CPU_BUSY) {
+    log(`  waiting up to ${QUIET_MAX_WAIT_MS / 1000} s for a quiet machine (CPU ${(busy * 100).toFixed(0)} % busy) …`);
+  }
+  while (busy !== null && busy > QUIET_CPU_BUSY && performance.now() - started < QUIET_MAX_WAIT_MS) {
+    busy = await cpuBusy(3000);
+  }
+  return busy;
+}
+
+async function warm(path: string): Promise<void> {
+  for await (const _ of createReadStream(path, { highWaterMark: 1 << 22 })) {
+    // Only the reading matters.
+  }
+}
+
+interface Target {
+  text: string;
+  maxWallMs: number;
+  maxRssMiB: number;
+}
+
+interface Measurement {
+  name: string;
+  file: string;
+  sizeBytes: number;
+  rows: number;
+  runs: number;
+  wallS: number | null;
+  wallRunsS: number[];
+  peakRssMiB: number | null;
+  target: string;
+  verdict: 'PASS' | 'FAIL' | 'info';
+  reason: string | null;
+  /** CPU busy fraction just before each run; above ~0.08 the figures are noisy. */
+  cpuBusyBefore: (number | null)[];
+}
+
+async function measure(
+  name: string,
+  data: DataFile,
+  script: string,
+  scriptArgs: string[],
+  runs: number,
+  check: (result: RunResult) => string | null,
+  target: Target | null,
+): Promise<Measurement> {
+  log(`measuring ${name} (${runs} run${runs === 1 ? '' : 's'}) …`);
+  const walls: number[] = [];
+  const busyLevels: (number | null)[] = [];
+  let peakKiB: number | null = null;
+  let reason: string | null = null;
+  for (let i = 0; i < runs && reason === null; i++) {
+    const busy = await waitForQuiet();
+    busyLevels.push(busy);
+    if (busy !== null && busy > QUIET_CPU_BUSY) log(`  note: CPU ${(busy * 100).toFixed(0)} % busy before this run; figures may be noisy`);
+    const result = await runChild(script, scriptArgs);
+    reason = check(result);
+    walls.push(result.wallMs);
+    if (result.maxRssKiB !== null) peakKiB = Math.max(peakKiB ?? 0, result.maxRssKiB);
+  }
+  const wallMs = reason === null ? median(walls) : null;
+  const peakRssMiB = peakKiB === null ? null : peakKiB / 1024;
+  if (reason === null && target !== null) {
+    const misses: string[] = [];
+    if (wallMs! > target.maxWallMs) misses.push(`wall ${seconds(wallMs!)} s > ${seconds(target.maxWallMs)} s`);
+    if (peakRssMiB === null) misses.push('no RSS reported');
+    else if (peakRssMiB >= target.maxRssMiB) misses.push(`peak ${peakRssMiB.toFixed(0)} MiB ≥ ${target.maxRssMiB} MiB`);
+    if (misses.length > 0) reason = misses.join('; ');
+  }
+  const m: Measurement = {
+    name,
+    file: data.path,
+    sizeBytes: data.sizeBytes,
+    rows: data.rows,
+    runs: walls.length,
+    wallS: wallMs === null ? null : wallMs / 1000,
+    wallRunsS: walls.map((w) => w / 1000),
+    peakRssMiB,
+    target: target?.text ?? '-',
+    verdict: reason !== null ? 'FAIL' : target === null ? 'info' : 'PASS',
+    reason,
+    cpuBusyBefore: busyLevels,
+  };
+  log(`  ${m.verdict}${reason ? `: ${reason}` : ''}`);
+  return m;
+}
+
+function runsFor(data: DataFile, floor: boolean): number {
+  if (RUNS !== null) return RUNS;
+  return floor || data.sizeBytes < BIG_FILE_BYTES ? 3 : 1;
+}
+
+function checkFloor(data: DataFile): (r: RunResult) => string | null {
+  return (r) => {
+    if (r.exitCode !== 0) return `exit ${r.exitCode}: ${r.stderrTail}`;
+    const { lines } = JSON.parse(r.stdout) as { lines: number };
+    return lines === data.lines ? null : `counted ${lines} lines, expected ${data.lines}`;
+  };
+}
+
+/** The CLI's answer must match the generator's truth. */
+function checkInspect(data: DataFile): (r: RunResult) => string | null {
+  return (r) => {
+    if (r.exitCode !== 0) return `exit ${r.exitCode}: ${r.stderrTail || '(no stderr)'}`;
+    let report: Record<string, unknown>;
+    try {
+      const parsed = JSON.parse(r.stdout) as unknown;
+      if (!Array.isArray(parsed) || parsed.length !== 1) return 'stdout is not a one-element JSON array';
+      report = parsed[0] as Record<string, unknown>;
+    } catch {
+      return `stdout is not JSON: ${r.stdout.slice(0, 120)}`;
+    }
+    const problems: string[] = [];
+    const expectKind = data.kind === 'ledger-csv' ? 'ledger' : 'trade-bill';
+    if (report.kind !== expectKind) problems.push(`kind ${String(report.kind)}, expected ${expectKind}`);
+    if (report.rows !== data.rows) problems.push(`rows ${String(report.rows)}, expected ${data.rows}`);
+    if (data.bill !== null) {
+      if (report.billType !== data.bill.billType) problems.push(`billType ${String(report.billType)}`);
+      if (report.integrity !== 'ok') problems.push(`integrity ${String(report.integrity)}, expected ok`);
+      problems.push(...differences('computed', data.bill.computed, report.computed));
+      problems.push(...differences('declared', data.bill.declared!, report.declared));
+    } else if (report.integrity !== 'ok' && report.integrity !== 'no-summary') {
+      // A ledger has no summary line to agree with.
+      problems.push(`integrity ${String(report.integrity)}, expected ok or no-summary`);
+    }
+    return problems.length === 0 ? null : problems.join('; ');
+  };
+}
+
+function differences(label: string, expected: object, actual: unknown): string[] {
+  if (typeof actual !== 'object' || actual === null) return [`${label} missing`];
+  const got = actual as Record<string, unknown>;
+  return Object.entries(expected)
+    .filter(([k, v]) => got[k] !== v)
+    .map(([k, v]) => `${label}.${k} ${String(got[k])}, expected ${String(v)}`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Main
+
+const measurements: Measurement[] = [];
+const wants = (what: 'csv' | 'xlsx' | 'ledger'): boolean => ONLY === undefined || ONLY === what;
+const inspectArgs = (data: DataFile): string[] => ['inspect', data.path, '--json'];
+
+const smallXlsxRows = Math.min(SMALL_XLSX_ROWS, ROWS);
+const files = {
+  csv: wants('csv') ? await billCsv(ROWS) : null,
+  xlsxSmall: wants('xlsx') ? await billXlsx(smallXlsxRows) : null,
+  xlsxBig: wants('xlsx') && ROWS > smallXlsxRows ? await billXlsx(ROWS) : null,
+  ledger: wants('ledger') ? await ledgerCsv(ROWS) : null,
+};
+
+if (files.csv) {
+  const data = files.csv;
+  await warm(data.path);
+  const floor = await measure('floor: read utf8 + count lines', data, FLOOR_SCRIPT, [data.path], runsFor(data, true), checkFloor(data), null);
+  measurements.push(floor);
+  const floorMs = (floor.wallS ?? Number.NaN) * 1000;
+  measurements.push(
+    await measure(`inspect ${data.name}`, data, CLI, inspectArgs(data), runsFor(data, false), checkInspect(data), {
+      text: `≤ 2.5× floor (${seconds(2.5 * floorMs)} s), < 500 MiB`,
+      maxWallMs: 2.5 * floorMs,
+      maxRssMiB: 500,
+    }),
+  );
+}
+for (const [data, target] of [
+  [files.xlsxSmall, { text: '< 2 s, < 300 MiB', maxWallMs: 2000, maxRssMiB: 300 }],
+  [files.xlsxBig, { text: '< 12 s, < 1300 MiB', maxWallMs: 12_000, maxRssMiB: 1300 }],
+] as const) {
+  if (!data) continue;
+  await warm(data.path);
+  measurements.push(await measure(`inspect ${data.name}`, data, CLI, inspectArgs(data), runsFor(data, false), checkInspect(data), target));
+}
+if (files.ledger) {
+  const data = files.ledger;
+  await warm(data.path);
+  const floor = await measure('floor: read utf8 + count lines', data, FLOOR_SCRIPT, [data.path], runsFor(data, true), checkFloor(data), null);
+  measurements.push(floor);
+  const floorMs = (floor.wallS ?? Number.NaN) * 1000;
+  measurements.push(
+    await measure(`inspect ${data.name}`, data, CLI, inspectArgs(data), runsFor(data, false), checkInspect(data), {
+      text: `≤ 2.5× floor (${seconds(2.5 * floorMs)} s), < 500 MiB`,
+      maxWallMs: 2.5 * floorMs,
+      maxRssMiB: 500,
+    }),
+  );
+}
+
+printTable(measurements);
+writeFileSync(
+  RESULTS_PATH,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version },
+      options: { rows: ROWS, only: ONLY ?? null, runs: RUNS },
+      measurements,
+    },
+    null,
+    1,
+  ),
+);
+log(`results written to ${RESULTS_PATH}`);
+process.exitCode = measurements.some((m) => m.verdict === 'FAIL') ? 1 : 0;
+
+function printTable(ms: Measurement[]): void {
+  const header = ['what', 'file', 'size MB', 'rows', 'wall s', 'MB/s', 'rows/s', 'peak MiB', 'target', 'result'];
+  const rows = ms.map((m) => [
+    m.name,
+    m.file.slice(DATA_DIR.length + 1),
+    (m.sizeBytes / 1e6).toFixed(1),
+    count(m.rows),
+    m.wallS === null ? '-' : m.wallS.toFixed(3),
+    m.wallS === null ? '-' : (m.sizeBytes / 1e6 / m.wallS).toFixed(0),
+    m.wallS === null ? '-' : count(Math.round(m.rows / m.wallS)),
+    m.peakRssMiB === null ? '-' : m.peakRssMiB.toFixed(0),
+    m.target,
+    m.verdict,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  for (const m of ms) if (m.reason) out.push(`${m.verdict}: ${m.name}: ${m.reason}`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
