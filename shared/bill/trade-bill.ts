@@ -10,6 +10,7 @@ import { canonicalTimeKey, parseBeijingTime, timeKeyToText, timeTextToKey } from
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, BillType } from '../import/types.ts';
 import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
+import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { compareTotals, DayCounter } from '../import/totals.ts';
 
 const COLUMN_NAMES = {
@@ -118,7 +119,7 @@ export class TradeBillParser implements TableParser {
   private orderSum = 0;
   private refundRequestSum = 0;
   /** Recently seen values of low-variety columns (states, merchant ids), to skip decoding them. */
-  private readonly valueCache: string[][] = [];
+  private readonly lowVariety = new LowVarietyDecoder();
   private lastState = '';
   private lastMchId = '';
   private lastSubMchId = '';
@@ -247,29 +248,6 @@ export class TradeBillParser implements TableParser {
     return r;
   }
 
-  /** A column with few distinct values (state, merchant id): decoded once per distinct value. */
-  private lowVariety(c: RowCursor, i: number): string {
-    if (i < 0) return '';
-    const span = c.asciiSpan(i);
-    if (span === null) return c.ascii(i);
-    let cache = this.valueCache[i];
-    if (cache === undefined) {
-      cache = [];
-      this.valueCache[i] = cache;
-    }
-    const { bytes, start, end } = span;
-    const n = end - start;
-    for (const v of cache) {
-      if (v.length !== n) continue;
-      let k = 0;
-      while (k < n && v.charCodeAt(k) === bytes[start + k]) k++;
-      if (k === n) return v;
-    }
-    const v = c.ascii(i);
-    if (cache.length < 16) cache.push(v);
-    return v;
-  }
-
   private time(c: RowCursor, i: number): number {
     const span = c.asciiSpan(i);
     if (span !== null) {
@@ -319,7 +297,7 @@ export class TradeBillParser implements TableParser {
 
     const timeKey = col.tradeTime >= 0 ? this.time(c, col.tradeTime) : -1;
     if (timeKey >= 0) this.days.addKey(timeKey);
-    const tradeState = this.lowVariety(c, col.tradeState);
+    const tradeState = this.lowVariety.get(c, col.tradeState);
     // lowVariety hands back the same string for the same value, so this runs once per change.
     if (tradeState !== this.lastState) {
       this.lastState = tradeState;
@@ -329,8 +307,8 @@ export class TradeBillParser implements TableParser {
     const otn = this.id(c, 'outTradeNo', col.outTradeNo, false);
     const rid = this.id(c, 'refundId', col.refundId, true);
     const orn = this.id(c, 'outRefundNo', col.outRefundNo, true);
-    const mchId = this.lowVariety(c, col.mchId);
-    const subMchId = this.lowVariety(c, col.subMchId);
+    const mchId = this.lowVariety.get(c, col.mchId);
+    const subMchId = this.lowVariety.get(c, col.subMchId);
     if ((mchId !== this.lastMchId || subMchId !== this.lastSubMchId) && this.merchants.size < 100) {
       this.lastMchId = mchId;
       this.lastSubMchId = subMchId;

@@ -5,8 +5,9 @@
  */
 import { FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { normalizeHeader, stripYuanSuffix } from '../import/headers.ts';
-import { IdWidthTracker, readId, type IdReading } from '../import/ids.ts';
-import { parseBeijingTime } from '../import/time.ts';
+import { classifyIdCodes, IdShape, IdWidthTracker, readId, type IdReading } from '../import/ids.ts';
+import { canonicalTimeKey, parseBeijingTime, timeKeyToText, timeTextToKey } from '../import/time.ts';
+import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { compareTotals, DayCounter } from '../import/totals.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { LedgerRow, LedgerState, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
@@ -31,6 +32,9 @@ const DEFAULT_STATES: Record<string, LedgerState> = {
   refunded: 'refunded', 已退款: 'refunded', refund: 'refunded',
   partially_refunded: 'partially_refunded', 部分退款: 'partially_refunded',
 };
+
+/** An intact id seen on the counting-only path, where no string is made. */
+const INTACT: IdReading = { value: null, raw: '', damage: null, converted: false };
 
 /** Rows an ERP adds under the data: 合计 / 总计 / 小计 / Total. */
 const TOTAL_ROW = /^(合计|总计|小计|总额|total|sum)[:：]?$/i;
@@ -76,8 +80,15 @@ export class LedgerParser implements TableParser {
   private readonly kept: LedgerRow[] = [];
   private readonly widths = new IdWidthTracker();
   private readonly converted: { line: number; value: string; row: LedgerRow | null }[] = [];
-  private readonly sums: Totals = { count: 0, amountTotalFen: 0, paidCount: 0, paidFen: 0, refundTotalFen: 0 };
+  private readonly lowVariety = new LowVarietyDecoder(64);
+  private count = 0;
+  private amountSum = 0;
+  private paidCount = 0;
+  private paidSum = 0;
+  private refundSum = 0;
   private declared: Totals | undefined;
+  private lastStateRaw: string | null = null;
+  private lastState: LedgerState = 'unknown';
   private rejected = 0;
 
   constructor(header: string[], headerLine: number, ctx: ParseContext, mapping?: LedgerMapping) {
@@ -114,15 +125,26 @@ export class LedgerParser implements TableParser {
     return Number.NaN;
   }
 
+  /**
+   * Could this be a 合计/Total row? Most keys start with an ASCII letter or digit other than the
+   * first letters of the English labels, which settles it without decoding the key.
+   */
+  private maybeTotalRow(c: RowCursor, i: number): boolean {
+    const span = c.asciiSpan(i);
+    if (span === null || span.end === span.start) return true;
+    const b = span.bytes[span.start]!;
+    return b >= 0x80 || b === 0x54 || b === 0x74 || b === 0x53 || b === 0x73; // T t S s
+  }
+
   row(c: RowCursor): void {
     if (isBlankRow(c)) return;
     const col = this.col;
-    const keyText = col.outTradeNo >= 0 ? c.text(col.outTradeNo) : '';
-    if (TOTAL_ROW.test(keyText) || (keyText === '' && c.count > 0 && TOTAL_ROW.test(c.text(0)))) {
+    const keyBlank = col.outTradeNo < 0 || c.isBlank(col.outTradeNo);
+    if (keyBlank ? c.count > 0 && TOTAL_ROW.test(c.text(0)) : this.maybeTotalRow(c, col.outTradeNo) && TOTAL_ROW.test(c.text(col.outTradeNo))) {
       this.readTotalRow(c);
       return;
     }
-    if (keyText === '') {
+    if (keyBlank) {
       this.ctx.warnings.add('ledger-missing-key', c.line, this.name(col.outTradeNo));
       this.rejected++;
       return;
@@ -149,32 +171,26 @@ export class LedgerParser implements TableParser {
       this.ctx.warnings.add('ledger-amount-conflict', c.line, undefined, { fen: amountFen, yuanFen: yuan });
     }
 
-    const stateRaw = col.state >= 0 ? c.text(col.state) : '';
-    let state: LedgerState = col.state < 0 ? 'paid' : (this.states.get(stateRaw.toLowerCase()) ?? 'unknown');
-    if (state === 'unknown') {
-      if (stateRaw === '') state = 'unknown';
-      this.ctx.warnings.addOnce('unknown-ledger-state', stateRaw, { value: stateRaw }, c.line);
+    const stateRaw = this.lowVariety.get(c, col.state);
+    if (stateRaw !== this.lastStateRaw) {
+      // The same value comes back as the same string: map it once per change.
+      this.lastStateRaw = stateRaw;
+      this.lastState = col.state < 0 ? 'paid' : (this.states.get(stateRaw.toLowerCase()) ?? 'unknown');
+      if (this.lastState === 'unknown') this.ctx.warnings.addOnce('unknown-ledger-state', stateRaw, { value: stateRaw }, c.line);
     }
-    let paidAt: string | null = null;
-    if (col.paidAt >= 0 && !c.isBlank(col.paidAt)) {
-      const t = parseBeijingTime(c.text(col.paidAt));
-      if (t === null) this.ctx.warnings.add('invalid-time', c.line, this.name(col.paidAt), { value: c.text(col.paidAt) });
-      else {
-        paidAt = t.text;
-        this.days.add(paidAt);
-      }
-    }
+    const state = this.lastState;
+    const paidKey = col.paidAt >= 0 && !c.isBlank(col.paidAt) ? this.time(c, col.paidAt) : -1;
+    if (paidKey >= 0) this.days.addKey(paidKey);
     const key = this.readKey(c, col.outTradeNo);
     const tx = col.transactionId >= 0 ? this.readTx(c, col.transactionId) : null;
 
-    const s = this.sums;
-    s.count!++;
-    if (amountFen !== null) s.amountTotalFen! += amountFen;
+    this.count++;
+    if (amountFen !== null) this.amountSum += amountFen;
     if (state === 'paid' || state === 'refunded' || state === 'partially_refunded') {
-      s.paidCount!++;
-      if (amountFen !== null) s.paidFen! += amountFen;
+      this.paidCount++;
+      if (amountFen !== null) this.paidSum += amountFen;
     }
-    if (refundFen !== null) s.refundTotalFen! += refundFen;
+    if (refundFen !== null) this.refundSum += refundFen;
 
     let row: LedgerRow | null = null;
     if (this.ctx.keepRows) {
@@ -184,7 +200,7 @@ export class LedgerParser implements TableParser {
         amountFen,
         state,
         stateRaw,
-        paidAt,
+        paidAt: paidKey >= 0 ? timeKeyToText(paidKey) : null,
         refundFen,
         transactionId: tx?.value ?? null,
       };
@@ -200,7 +216,35 @@ export class LedgerParser implements TableParser {
     }
   }
 
+  private time(c: RowCursor, i: number): number {
+    const span = c.asciiSpan(i);
+    if (span !== null) {
+      const key = canonicalTimeKey(span.bytes, span.start, span.end);
+      if (key >= 0) return key;
+    }
+    const t = parseBeijingTime(c.text(i));
+    if (t === null) {
+      this.ctx.warnings.add('invalid-time', c.line, this.name(i), { value: c.text(i) });
+      return -1;
+    }
+    return timeTextToKey(t.text);
+  }
+
+  /** Counting only: an intact id judged from its bytes, with no string made; else null. */
+  private intactFromBytes(c: RowCursor, i: number): number | null {
+    if (this.ctx.keepRows) return null;
+    const span = c.asciiSpan(i);
+    if (span === null) return null;
+    const shape = classifyIdCodes(span.bytes, span.start, span.end);
+    return shape === IdShape.Digits || shape === IdShape.Plain ? span.end - span.start : null;
+  }
+
   private readKey(c: RowCursor, i: number): IdReading {
+    const length = this.intactFromBytes(c, i);
+    if (length !== null) {
+      this.widths.note(length);
+      return INTACT;
+    }
     const r = readId(c.text(i), c.cellType(i), c.hasBacktick(i), false);
     if (r.damage !== null) this.ctx.warnings.add('excel-mangled-id', c.line, this.name(i), { value: r.raw, damage: r.damage });
     else if (r.value !== null) this.widths.note(r.value.length);
@@ -208,6 +252,7 @@ export class LedgerParser implements TableParser {
   }
 
   private readTx(c: RowCursor, i: number): IdReading {
+    if (this.intactFromBytes(c, i) !== null) return INTACT;
     const r = readId(c.text(i), c.cellType(i), c.hasBacktick(i), false);
     if (r.damage !== null) this.ctx.warnings.add('excel-mangled-id', c.line, this.name(i), { value: r.raw, damage: r.damage });
     else if (r.value !== null && r.converted && r.value.length !== 28) {
@@ -234,15 +279,16 @@ export class LedgerParser implements TableParser {
         if (item.row !== null) item.row.outTradeNo = null;
       }
     }
+    const computed: Totals = { count: this.count, amountTotalFen: this.amountSum, paidCount: this.paidCount, paidFen: this.paidSum, refundTotalFen: this.refundSum };
     const result: ParsedTable = {
       kind: 'ledger',
       layout: 'ledger',
-      rows: this.sums.count!,
+      rows: this.count,
       rejectedRows: this.rejected,
       dateRange: this.days.range(),
       days: this.days.toRecord(),
-      computed: this.sums,
-      integrity: compareTotals(this.declared, this.sums, this.ctx.warnings),
+      computed,
+      integrity: compareTotals(this.declared, computed, this.ctx.warnings),
       headerRow: this.headerLine,
     };
     if (this.declared !== undefined) result.declared = this.declared;

@@ -12,10 +12,15 @@ export function unescapeXmlEntities(text: string): string {
   return amp === -1 ? text : decodeEntities(text, amp);
 }
 
-/** Entities, then `_xHHHH_` escapes: for cell text, shared strings and inline strings. */
+/**
+ * Entities, then `_xHHHH_` escapes: for cell text, shared strings and inline strings. A raw
+ * carriage return is first read as XML reads it, as a line end (`\r\n` and `\r` become `\n`);
+ * only `_x000D_` or `&#13;` stand for a real one.
+ */
 export function unescapeXmlText(text: string): string {
-  const amp = text.indexOf('&');
-  const decoded = amp === -1 ? text : decodeEntities(text, amp);
+  const raw = text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
+  const amp = raw.indexOf('&');
+  const decoded = amp === -1 ? raw : decodeEntities(raw, amp);
   const underscore = decoded.indexOf('_x');
   return underscore === -1 ? decoded : decodeOoxmlEscapes(decoded, underscore);
 }
