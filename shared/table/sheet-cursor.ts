@@ -5,7 +5,7 @@
 import { CellType, type SheetRow } from './cells.ts';
 import { stripCell } from './csv.ts';
 import { parseMoneyText, parseNumericCellUnits, type MoneyFailureOut } from '../money/parse.ts';
-import type { RowCursor } from './row-cursor.ts';
+import type { AsciiSpan, RowCursor } from './row-cursor.ts';
 
 export interface SheetCursorOptions {
   /** Date serial → `YYYY-MM-DD HH:mm:ss`, honouring the workbook's 1900/1904 date system. */
@@ -61,8 +61,36 @@ export class SheetRowCursor implements RowCursor {
     return parseMoneyText(this.text(i), scale, out);
   }
 
-  asciiSpan(): null {
-    return null;
+  private readonly scratch = new Uint8Array(256);
+  private readonly span: AsciiSpan = { bytes: this.scratch, start: 0, end: 0, backtick: false };
+
+  /**
+   * Text cells of plain ASCII, copied into a scratch buffer so the parsers' byte paths (times,
+   * ids, states) work without making a string. Numbers and dates keep their typed paths (a
+   * number where an id should be is how Excel damage is recognised).
+   */
+  asciiSpan(i: number): AsciiSpan | null {
+    if (this.types[i] !== CellType.Text) return null;
+    const v = this.values[i] ?? '';
+    let s = 0;
+    let e = v.length;
+    while (s < e && v.charCodeAt(s) <= 32) s++;
+    const backtick = v.charCodeAt(s) === 96;
+    if (backtick) s++;
+    while (s < e && v.charCodeAt(s) <= 32) s++;
+    while (e > s && v.charCodeAt(e - 1) <= 32) e--;
+    if (e - s > this.scratch.length) return null;
+    const out = this.scratch;
+    for (let k = s; k < e; k++) {
+      const c = v.charCodeAt(k);
+      if (c >= 0x80) return null;
+      out[k - s] = c;
+    }
+    const span = this.span;
+    span.start = 0;
+    span.end = e - s;
+    span.backtick = backtick;
+    return span;
   }
 
   cellType(i: number): CellType {
