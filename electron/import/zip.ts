@@ -4,7 +4,7 @@
  * sheet inflates to about 1 GB of XML, too much for the buffer-based zip readers.)
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32, createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw, type ZlibOptions } from 'node:zlib';
 import { ImportError } from '../../shared/errors.ts';
 
 export interface ZipEntry {
@@ -25,12 +25,15 @@ export interface ZipOptions {
 }
 
 export interface EntryReadOptions {
-  /** Size of the pieces yielded (zlib's output chunk). Default 256 KiB. */
+  /**
+   * Size of the pieces yielded (zlib's output chunk). Default 64 KiB: text decoded from a piece
+   * then stays under V8's large-object size (128 KiB), which made decoding several times faster.
+   */
   chunkSizeBytes?: number;
 }
 
 export const DEFAULT_MAX_ENTRY_SIZE_BYTES = 8 * 1024 ** 3;
-const DEFAULT_CHUNK_SIZE_BYTES = 256 * 1024;
+const DEFAULT_CHUNK_SIZE_BYTES = 64 * 1024;
 const READ_SIZE_BYTES = 256 * 1024;
 
 const SIG_LOCAL = 0x04034b50;
@@ -151,7 +154,9 @@ export class ZipArchive {
   }
 
   private async *inflate(start: number, entry: ZipEntry, chunkSizeBytes: number): AsyncGenerator<Buffer> {
-    const inflater = createInflateRaw({ chunkSize: chunkSizeBytes });
+    // zlib inflates on the thread pool; a few pieces of read-ahead let it work while the caller
+    // scans, instead of waiting for each piece to be asked for.
+    const inflater = createInflateRaw({ chunkSize: chunkSizeBytes, readableHighWaterMark: 4 * chunkSizeBytes } as ZlibOptions);
     let failure: unknown;
     inflater.on('error', (error) => (failure ??= error));
     // Compressed bytes go in as zlib wants them (respecting backpressure); output comes out below.

@@ -2,181 +2,192 @@
  * The shared string table (`xl/sharedStrings.xml`), read incrementally: Excel stores every text
  * cell as an index into it, so for a re-saved WeChat bill it holds every id in the file and can
  * be hundreds of MB.
+ *
+ * Like the worksheet scanner it reads bytes, not text, and decodes each string on its own with
+ * the injected decoder. That is faster than decoding the part and cutting strings out of it, and
+ * it leaves each string a fresh copy in V8's compact one-byte form when it is ASCII (as ids are)
+ * instead of a view that keeps a whole decoded chunk alive, two bytes a character if the chunk
+ * held any Chinese.
  */
 import { ImportError } from '../errors.ts';
-import { detach, unescapeXmlText } from './xml-text.ts';
+import type { ByteDecoder } from '../table/row-cursor.ts';
+import { unescapeXmlText } from './xml-text.ts';
+
+/** UTF-8 and Latin-1 (for ASCII) decoding, injected: `shared/` has no TextDecoder. */
+export type XmlDecoder = Pick<ByteDecoder, 'utf8' | 'latin1'>;
+
+const EMPTY = new Uint8Array(0);
+/** Zeros after the scanned bytes, so that look-ahead never reads past the array (see SheetXmlScanner.scan). */
+const PADDING = 64;
+/** A string longer than this is taken for damage: Excel's limit is 32,767 characters. */
+const MAX_STRING_BYTES = 16 * 1024 * 1024;
 
 export class SharedStringsScanner {
   private readonly strings: string[] = [];
-  private carry = '';
+  private readonly decoder: XmlDecoder;
+  private readonly partName: string;
   /** `x:` when the file writes `<x:sst>`; undefined until the root element has been seen. */
   private prefix: string | undefined;
-  private siOpen = '<si';
-  private siClose = '</si>';
-  private readonly partName: string;
+  private siOpen = bytesOf('<si');
+  private siClose = bytesOf('</si>');
+  private carry: Uint8Array = EMPTY;
+  private work = new Uint8Array(0);
 
-  constructor(partName = 'xl/sharedStrings.xml') {
+  constructor(decoder: XmlDecoder, partName = 'xl/sharedStrings.xml') {
+    this.decoder = decoder;
     this.partName = partName;
   }
 
-  /** Feeds the next piece of the XML; pieces may be cut anywhere. */
-  push(chunk: string): void {
-    if (this.prefix !== undefined && this.carry.length > 0) {
-      // Complete the cut-off `<si>` from the start of this chunk rather than joining the two
-      // (a joined cons string is slower to read character by character than the flat chunk).
-      const close = this.siClose;
-      const keep = Math.min(this.carry.length, close.length - 1);
-      const seam = this.carry.slice(this.carry.length - keep) + chunk.slice(0, close.length - 1);
-      const inSeam = seam.indexOf(close);
-      let cut = inSeam === -1 ? -1 : inSeam + close.length - keep;
-      if (cut === -1) {
-        const at = chunk.indexOf(close);
-        cut = at === -1 ? -1 : at + close.length;
-      }
-      if (cut === -1) {
-        this.carry += chunk;
+  /** Feeds the next piece of the part's UTF-8 bytes; pieces may be cut anywhere. */
+  push(chunk: Uint8Array): void {
+    if (this.prefix === undefined) {
+      const head = this.carry.length === 0 ? chunk : concat(this.carry, chunk);
+      const prefix = rootPrefix(this.decoder.latin1(head, 0, Math.min(head.length, 4096)));
+      if (prefix === undefined && head.length < 4096) {
+        this.carry = head.slice();
         return;
       }
-      const head = this.carry + chunk.slice(0, cut);
-      this.carry = '';
-      const headEnd = this.scan(head, 0);
-      if (headEnd < head.length) {
-        const text = head.slice(headEnd) + chunk.slice(cut);
-        this.carry = text.slice(this.scan(text, 0));
-      } else {
-        const end = this.scan(chunk, cut);
-        this.carry = end >= chunk.length ? '' : chunk.slice(end);
-      }
+      this.setPrefix(prefix ?? '');
+      this.carry = EMPTY;
+      this.scan(EMPTY, head);
       return;
     }
-    const text = this.carry.length === 0 ? chunk : this.carry + chunk;
-    if (this.prefix === undefined) {
-      const prefix = rootPrefix(text);
-      if (prefix === undefined) {
-        this.carry = text;
-        return;
-      }
-      this.prefix = prefix;
-      this.siOpen = `<${prefix}si`;
-      this.siClose = `</${prefix}si>`;
+    if (this.carry.length > 0 && endOfFirst(this.siClose, this.carry, chunk) === -1) {
+      // The pending string goes on past this chunk: keep it whole rather than re-read it.
+      if (this.carry.length > MAX_STRING_BYTES) throw this.corrupt('a shared string longer than 16 MB');
+      this.carry = concat(this.carry, chunk);
+      return;
     }
-    const end = this.scan(text, 0);
-    this.carry = end >= text.length ? '' : text.slice(end);
-  }
-
-  /** Reads every complete `<si>` from text[pos...]; returns where the unread rest starts. */
-  private scan(text: string, start: number): number {
-    const open = this.siOpen;
-    const close = this.siClose;
-    const openLength = open.length;
-    const prefix = this.prefix ?? '';
-    const prefixLength = prefix.length;
-    let pos = start;
-    for (;;) {
-      const at = text.indexOf(open, pos);
-      if (at === -1) {
-        // Keep enough of the tail that an `<si` cut in half is found next time.
-        return Math.max(pos, text.length - openLength);
-      }
-      const after = at + openLength;
-      const c = text.charCodeAt(after);
-      // Fast path, Excel's usual `<si><t>text</t></si>`: four reads and one indexOf.
-      if (c === 62 /* > */ && text.charCodeAt(after + 2 + prefixLength) === 116 /* t */ && text.charCodeAt(after + 3 + prefixLength) === 62 /* > */) {
-        const textStart = after + 4 + prefixLength;
-        const textEnd = text.indexOf('<', textStart);
-        const closeAt = textEnd + 4 + prefixLength; // after </t>
-        if (
-          textEnd !== -1 &&
-          text.charCodeAt(textEnd + 1) === 47 /* / */ &&
-          text.charCodeAt(closeAt + 1) === 47 /* / */ &&
-          text.charCodeAt(closeAt + 2 + prefixLength) === 115 /* s */ &&
-          closeAt + close.length <= text.length
-        ) {
-          this.strings.push(textEnd === textStart ? '' : detach(unescapeXmlText(text.slice(textStart, textEnd))));
-          pos = closeAt + close.length;
-          continue;
-        }
-      }
-      if (c !== 62 /* > */ && c !== 47 /* / */ && !isXmlSpace(c)) {
-        if (Number.isNaN(c)) return at;
-        pos = after;
-        continue;
-      }
-      const tagEnd = text.indexOf('>', after);
-      if (tagEnd === -1) return at;
-      if (text.charCodeAt(tagEnd - 1) === 47 /* / */) {
-        this.strings.push('');
-        pos = tagEnd + 1;
-        continue;
-      }
-      const end = text.indexOf(close, tagEnd + 1);
-      if (end === -1) return at;
-      this.strings.push(detach(richText(text, tagEnd + 1, end, prefix)));
-      pos = end + close.length;
-    }
+    this.scan(this.carry, chunk);
   }
 
   /** The table, index = the `<v>` of a `t="s"` cell. */
   finish(): string[] {
-    if (this.carry.includes(this.siOpen)) {
-      throw new ImportError('xlsx-corrupt', { part: this.partName }, 'shared strings end inside <si>');
+    if (this.carry.length > 0) {
+      if (this.prefix === undefined) this.setPrefix(rootPrefix(this.decoder.latin1(this.carry, 0, this.carry.length)) ?? '');
+      this.scan(this.carry, EMPTY);
+      if (indexOfBytes(this.carry, this.siOpen, 0, this.carry.length) !== -1) throw this.corrupt('the part ends inside <si>');
     }
-    this.carry = '';
+    this.carry = EMPTY;
     return this.strings;
+  }
+
+  private setPrefix(prefix: string): void {
+    this.prefix = prefix;
+    this.siOpen = bytesOf(`<${prefix}si`);
+    this.siClose = bytesOf(`</${prefix}si>`);
+  }
+
+  /** Reads every complete `<si>` of `before + bytes`; keeps the unread rest as the carry. */
+  private scan(before: Uint8Array, bytes: Uint8Array): void {
+    const length = before.length + bytes.length;
+    if (this.work.length < length + PADDING) this.work = new Uint8Array(Math.max(length + PADDING, this.work.length * 2));
+    const b = this.work;
+    b.set(before, 0);
+    b.set(bytes, before.length);
+    b.fill(0, length, length + PADDING);
+    const end = this.scanStrings(b, length);
+    this.carry = end < length ? b.slice(end, length) : EMPTY;
+  }
+
+  private scanStrings(b: Uint8Array, length: number): number {
+    const open = this.siOpen;
+    const closeLength = this.siClose.length;
+    const prefix = this.prefix ?? '';
+    const prefixLength = prefix.length;
+    const decoder = this.decoder;
+    let pos = 0;
+    for (;;) {
+      // The next string usually starts right where the last one ended.
+      const at = b[pos] === 60 && b[pos + 1] === open[1] && b[pos + open.length - 1] === 105 /* i */ ? pos : indexOfBytes(b, open, pos, length);
+      if (at === -1) return Math.max(pos, length - open.length); // an `<si` may be cut in half
+      const after = at + open.length;
+      if (after >= length) return at;
+      const c = b[after]!;
+      // Excel's usual `<si><t>text</t></si>`: a few reads and one decode.
+      if (c === 62 /* > */ && b[after + 2 + prefixLength] === 116 /* t */ && b[after + 3 + prefixLength] === 62 /* > */) {
+        const textStart = after + 4 + prefixLength;
+        let textEnd = textStart;
+        let escaped = false;
+        for (; textEnd < length; textEnd++) {
+          const x = b[textEnd]!;
+          if (x === 60 /* < */) break;
+          if (x === 38 /* & */ || x === 13 /* CR */ || (x === 95 /* _ */ && b[textEnd + 1] === 120) /* _x */) escaped = true;
+        }
+        const closeAt = textEnd + 4 + prefixLength; // after </t>
+        if (textEnd >= length || closeAt + closeLength > length) return at;
+        if (b[textEnd + 1] === 47 /* / */ && b[closeAt + 1] === 47 /* / */ && b[closeAt + 2 + prefixLength] === 115 /* s */) {
+          const text = textEnd === textStart ? '' : decoder.utf8(b, textStart, textEnd);
+          this.strings.push(escaped ? unescapeXmlText(text) : text);
+          pos = closeAt + closeLength;
+          continue;
+        }
+      }
+      if (c !== 62 /* > */ && c !== 47 /* / */ && !isXmlSpace(c)) {
+        pos = after; // `<sister>` or the like: not ours
+        continue;
+      }
+      const tagEnd = b.indexOf(62, after);
+      if (tagEnd === -1 || tagEnd >= length) return at;
+      if (b[tagEnd - 1] === 47 /* / */) {
+        this.strings.push('');
+        pos = tagEnd + 1;
+        continue;
+      }
+      const end = indexOfBytes(b, this.siClose, tagEnd + 1, length);
+      if (end === -1) return at;
+      this.strings.push(richTextOfBytes(b, tagEnd + 1, end, prefix, decoder));
+      pos = end + closeLength;
+    }
+  }
+
+  private corrupt(detail: string): ImportError {
+    return new ImportError('xlsx-corrupt', { part: this.partName }, `${this.partName}: ${detail}`);
   }
 }
 
-/** Parses a whole shared strings part held as one string. */
-export function parseSharedStrings(xml: string, partName?: string): string[] {
-  const scanner = new SharedStringsScanner(partName);
+/** Parses a whole shared strings part held in memory. */
+export function parseSharedStrings(xml: Uint8Array, decoder: XmlDecoder, partName?: string): string[] {
+  const scanner = new SharedStringsScanner(decoder, partName);
   scanner.push(xml);
   return scanner.finish();
 }
 
 /**
- * The text of a rich-text string (`<si>` or `<is>` content in xml[start, end)): every `<t>`
+ * The text of a rich-text string (`<si>` or `<is>` content in b[start, end)): every `<t>`
  * concatenated, in order, including the runs of `<r>`, excluding the phonetic guides of `<rPh>`
- * (furigana / pinyin shown above the text, not part of it). Entities and `_xHHHH_` escapes are
+ * (furigana or pinyin shown above the text, not part of it). Entities and `_xHHHH_` escapes are
  * undone once over the whole, as Excel does.
  */
-export function richText(xml: string, start: number, end: number, prefix: string): string {
+export function richTextOfBytes(b: Uint8Array, start: number, end: number, prefix: string, decoder: XmlDecoder): string {
   const nameOffset = 1 + prefix.length;
   let raw = '';
-  let pieces = 0;
   let pos = start;
   while (pos < end) {
-    const lt = xml.indexOf('<', pos);
+    const lt = b.indexOf(60, pos);
     if (lt === -1 || lt >= end) break;
     const name = lt + nameOffset;
-    const c0 = xml.charCodeAt(name);
-    if (c0 === 116 /* t */ && isNameEnd(xml.charCodeAt(name + 1))) {
-      const tagEnd = xml.indexOf('>', name);
-      if (tagEnd === -1 || tagEnd >= end) break;
-      if (xml.charCodeAt(tagEnd - 1) === 47 /* / */) {
-        pos = tagEnd + 1;
+    if (b[name] === 116 /* t */ && isNameEnd(b[name + 1]!)) {
+      const gt = b.indexOf(62, name);
+      if (gt === -1 || gt >= end) break;
+      if (b[gt - 1] === 47 /* / */) {
+        pos = gt + 1;
         continue;
       }
-      // Text cannot contain `<`, so the next one is `</t>`.
-      const textEnd = xml.indexOf('<', tagEnd + 1);
+      // Text cannot contain `<`, so the next one starts </t>.
+      const textEnd = b.indexOf(60, gt + 1);
       if (textEnd === -1 || textEnd > end) break;
-      const piece = xml.slice(tagEnd + 1, textEnd);
-      raw = pieces === 0 ? piece : raw + piece;
-      pieces++;
+      raw += decoder.utf8(b, gt + 1, textEnd);
       pos = textEnd + 1;
-    } else if (
-      c0 === 114 /* r */ &&
-      xml.charCodeAt(name + 1) === 80 /* P */ &&
-      xml.charCodeAt(name + 2) === 104 /* h */ &&
-      isNameEnd(xml.charCodeAt(name + 3))
-    ) {
-      const tagEnd = xml.indexOf('>', name);
-      if (tagEnd === -1 || tagEnd >= end) break;
-      if (xml.charCodeAt(tagEnd - 1) === 47 /* / */) {
-        pos = tagEnd + 1;
+    } else if (b[name] === 114 /* r */ && b[name + 1] === 80 /* P */ && b[name + 2] === 104 /* h */ && isNameEnd(b[name + 3]!)) {
+      const gt = b.indexOf(62, name);
+      if (gt === -1 || gt >= end) break;
+      if (b[gt - 1] === 47 /* / */) {
+        pos = gt + 1;
         continue;
       }
-      const closeAt = xml.indexOf(`</${prefix}rPh>`, tagEnd + 1);
-      pos = closeAt === -1 || closeAt >= end ? end : closeAt + 6 + prefix.length;
+      const close = indexOfBytes(b, bytesOf(`</${prefix}rPh>`), gt, end);
+      pos = close === -1 ? end : close + 6 + prefix.length;
     } else {
       pos = lt + 1;
     }
@@ -214,10 +225,48 @@ export function rootPrefix(text: string): string | undefined {
   }
 }
 
+/**
+ * The position just after the first `tag` that ends within `chunk`, looking across the seam
+ * with the bytes before it; -1 if there is none.
+ */
+export function endOfFirst(tag: Uint8Array, before: Uint8Array, chunk: Uint8Array): number {
+  const keep = Math.min(before.length, tag.length - 1);
+  const seam = concat(before.subarray(before.length - keep), chunk.subarray(0, tag.length - 1));
+  const inSeam = indexOfBytes(seam, tag, 0, seam.length);
+  if (inSeam !== -1) return inSeam + tag.length - keep;
+  const at = indexOfBytes(chunk, tag, 0, chunk.length);
+  return at === -1 ? -1 : at + tag.length;
+}
+
+/** The first `needle` in haystack[from, length); -1 if none. */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from: number, length: number): number {
+  const first = needle[0]!;
+  const last = length - needle.length;
+  for (let at = haystack.indexOf(first, from); at !== -1 && at <= last; at = haystack.indexOf(first, at + 1)) {
+    let k = 1;
+    while (k < needle.length && haystack[at + k] === needle[k]) k++;
+    if (k === needle.length) return at;
+  }
+  return -1;
+}
+
+export function bytesOf(ascii: string): Uint8Array {
+  const out = new Uint8Array(ascii.length);
+  for (let i = 0; i < ascii.length; i++) out[i] = ascii.charCodeAt(i);
+  return out;
+}
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
 export function isXmlSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-function isNameEnd(c: number): boolean {
+export function isNameEnd(c: number): boolean {
   return c === 62 /* > */ || c === 47 /* / */ || c === 32 || c === 10 || c === 13 || c === 9;
 }

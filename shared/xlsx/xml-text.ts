@@ -156,19 +156,3 @@ const ATTRIBUTE_ESCAPES: Record<string, string> = {
   '\n': '&#10;',
   '\r': '&#13;',
 };
-
-/**
- * A copy of `text` that does not keep alive the string it was cut from. V8 makes a substring of
- * 13 or more characters a view into its parent, so one id kept from a 1 MB chunk of sheet XML
- * would keep the whole chunk; keeping one field per row of a 1,000,000-row sheet would keep the
- * whole sheet. Concatenating two pieces makes a new string, and reading a character flattens it
- * into a fresh sequential copy; the garbage collector then drops the parent and the cons wrapper.
- */
-export function detach(text: string): string {
-  if (text.length < 13) return text;
-  const copy = text.slice(0, 1) + text.slice(1);
-  // The read must be observable, or the optimising compiler drops it and nothing is flattened.
-  flattenSink ^= copy.charCodeAt(0);
-  return copy;
-}
-let flattenSink = 0;

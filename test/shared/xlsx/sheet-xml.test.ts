@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../shared/errors.ts';
 import { CellType, type SheetRow } from '../../../shared/table/cells.ts';
 import { SheetXmlScanner, type SheetScannerOptions } from '../../../shared/xlsx/sheet-xml.ts';
+import { nodeByteDecoder } from '../../../electron/import/byte-decoder.ts';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 const T = CellType;
 const SST = ['交易时间', '`4200000925202101284997714292', 'a & b', ''];
@@ -14,7 +17,7 @@ interface Row {
   types: number[];
 }
 
-function scan(xml: string, chunkSize = Infinity, options: Partial<SheetScannerOptions> = {}): Row[] {
+function scan(xml: string, chunkSize = Number.MAX_SAFE_INTEGER, options: Partial<SheetScannerOptions> = {}): Row[] {
   return scanWith(xml, chunkSizes(chunkSize), options);
 }
 
@@ -27,14 +30,17 @@ function scanWith(xml: string, nextSize: () => number, options: Partial<SheetSca
   const scanner = new SheetXmlScanner({
     sharedStrings: SST,
     dateStyles: DATE_STYLES,
+    decoder: nodeByteDecoder,
     onRow: (r: SheetRow) => {
       rows.push({ row: r.rowNumber, values: r.values, types: [...r.types] });
     },
     ...options,
   });
-  for (let p = 0; p < xml.length; ) {
-    const n = Math.min(xml.length - p, Math.max(1, nextSize()));
-    if (!scanner.push(xml.slice(p, p + n))) break;
+  // Byte pieces: cut inside tags, entities and multi-byte characters alike.
+  const bytes = utf8(xml);
+  for (let p = 0; p < bytes.length; ) {
+    const n = Math.min(bytes.length - p, Math.max(1, nextSize()));
+    if (!scanner.push(bytes.slice(p, p + n))) break;
     p += n;
   }
   scanner.finish();
@@ -145,22 +151,24 @@ describe('SheetXmlScanner', () => {
     const scanner = new SheetXmlScanner({
       sharedStrings: SST,
       dateStyles: DATE_STYLES,
+      decoder: nodeByteDecoder,
       onRow: (r) => {
         seen.push(r.rowNumber);
         return r.rowNumber < 2;
       },
     });
-    expect(scanner.push(ALL_KINDS.slice(0, 700))).toBe(false);
+    const bytes = utf8(ALL_KINDS);
+    expect(scanner.push(bytes.subarray(0, 900))).toBe(false);
     expect(scanner.stopped).toBe(true);
-    expect(scanner.push(ALL_KINDS.slice(700))).toBe(false);
+    expect(scanner.push(bytes.subarray(900))).toBe(false);
     scanner.finish();
     expect(seen).toEqual([1, 2]);
   });
 
   it('hands out fresh rows', () => {
     const rows: SheetRow[] = [];
-    const scanner = new SheetXmlScanner({ sharedStrings: SST, dateStyles: DATE_STYLES, onRow: (r) => void rows.push(r) });
-    scanner.push(sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>'));
+    const scanner = new SheetXmlScanner({ sharedStrings: SST, dateStyles: DATE_STYLES, decoder: nodeByteDecoder, onRow: (r) => void rows.push(r) });
+    scanner.push(utf8(sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>')));
     scanner.finish();
     expect(rows[0]!.values).not.toBe(rows[1]!.values);
     expect(rows[0]!.types).not.toBe(rows[1]!.types);
@@ -171,7 +179,7 @@ describe('SheetXmlScanner', () => {
   });
 
   it('refuses damaged sheets', () => {
-    const corrupt = (xml: string, chunk = Infinity) => {
+    const corrupt = (xml: string, chunk = Number.MAX_SAFE_INTEGER) => {
       try {
         scan(xml, chunk);
       } catch (e) {
@@ -201,7 +209,7 @@ describe('SheetXmlScanner', () => {
 
   it('turns t="d" cells into serials of the workbook date system', () => {
     const xml = sheet('<row r="1"><c r="A1" t="d"><v>1904-01-02T12:00:00</v></c><c r="B1" t="d"><v>not a date</v></c></row>');
-    expect(scan(xml, Infinity, { date1904: true })).toEqual([{ row: 1, values: ['1.5', 'not a date'], types: [T.Date, T.Text] }]);
+    expect(scan(xml, Number.MAX_SAFE_INTEGER, { date1904: true })).toEqual([{ row: 1, values: ['1.5', 'not a date'], types: [T.Date, T.Text] }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detach, escapeXmlAttribute, escapeXmlText, unescapeXmlEntities, unescapeXmlText } from '../../../shared/xlsx/xml-text.ts';
+import { escapeXmlAttribute, escapeXmlText, unescapeXmlEntities, unescapeXmlText } from '../../../shared/xlsx/xml-text.ts';
 
 describe('unescapeXmlText', () => {
   it('undoes the five entities and numeric references', () => {
@@ -49,15 +49,5 @@ describe('escapeXmlText', () => {
     expect(escapeXmlText('a\rb\u0001<&>')).toBe('a_x000D_b_x0001_&lt;&amp;&gt;');
     expect(escapeXmlText('_x000D_')).toBe('_x005F_x000D_');
     expect(escapeXmlAttribute('say "hi" & <go>')).toBe('say &quot;hi&quot; &amp; &lt;go&gt;');
-  });
-});
-
-describe('detach', () => {
-  it('returns an equal string', () => {
-    const big = 'x'.repeat(1000) + '4200000925202101284997714292' + 'y'.repeat(1000);
-    const id = big.slice(1000, 1028);
-    expect(detach(id)).toBe('4200000925202101284997714292');
-    expect(detach('short')).toBe('short');
-    expect(detach('')).toBe('');
   });
 });
