@@ -4,12 +4,16 @@
 // this script with the Node that the `node` dev dependency installed, if it is there.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 const supported = major > 22 || (major === 22 && minor >= 18);
 
 if (supported) {
+  // Caches compiled modules (in the OS temp folder) so that repeated runs, such as a scheduled
+  // daily reconciliation, do not strip and compile the TypeScript again: about 0.2 s per run.
+  module.enableCompileCache?.();
   const { main } = await import('../electron/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 } else {

@@ -277,7 +277,8 @@ async function importWorkbook(path: string, legacy: boolean, base: Omit<FileImpo
     for (const name of candidates) {
       const importer = new TableImporter({ keepRows: options.keepRows ?? false, strictFieldCount: false, ...(options.mapping ? { mapping: options.mapping } : {}) });
       const cursor = new SheetRowCursor({ formatDate: (serial) => serialToDateTime(serial, workbook.date1904) });
-      await workbook.readSheet(name, (row) => importer.row(cursor.set(row)));
+      // The cursor copies what the parsers keep, so the reader may reuse its row arrays.
+      await workbook.readSheet(name, (row) => importer.row(cursor.set(row)), { reuseRows: true });
       const table = importer.finish();
       const warnings = importer.warnings.list();
       const result = toFileImport({ ...base, sheet: name }, table, warnings);

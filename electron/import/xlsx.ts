@@ -29,8 +29,13 @@ export interface Workbook {
    * Calls onRow for each row of the sheet, in file order; rows the file leaves out (empty ones)
    * are not reported. Returning false from onRow stops reading. Each row is a fresh object.
    */
-  readSheet(name: string, onRow: (row: SheetRow) => void | boolean): Promise<void>;
+  readSheet(name: string, onRow: (row: SheetRow) => void | boolean, options?: ReadSheetOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ReadSheetOptions {
+  /** Reuse one row object and its arrays (valid only during onRow); see SheetScannerOptions. */
+  reuseRows?: boolean;
 }
 
 export interface OpenWorkbookOptions {
@@ -115,7 +120,7 @@ class XlsxWorkbook implements Workbook {
     return new XlsxWorkbook(zip, info, options.chunkSizeBytes);
   }
 
-  async readSheet(name: string, onRow: (row: SheetRow) => void | boolean): Promise<void> {
+  async readSheet(name: string, onRow: (row: SheetRow) => void | boolean, options: ReadSheetOptions = {}): Promise<void> {
     const sheet = this.info.sheets.find((s) => s.name === name) ?? this.info.sheets.find((s) => sameSheetName(s.name, name));
     if (sheet === undefined) throw new ImportError('xlsx-sheet-not-found', { sheet: name }, `no sheet named ${JSON.stringify(name)}`);
     const entry = this.zip.get(sheet.part);
@@ -127,6 +132,7 @@ class XlsxWorkbook implements Workbook {
       date1904: this.date1904,
       decoder: makeXmlDecoder(),
       onRow,
+      reuseRows: options.reuseRows ?? false,
       partName: sheet.part,
     });
     try {

@@ -21,4 +21,9 @@ export interface SheetRow {
   rowNumber: number;
   values: string[];
   types: Uint8Array;
+  /**
+   * Cells set in `values`/`types` when a reader reuses its arrays across rows (and they are
+   * longer than the row); absent when the arrays are the row's own.
+   */
+  count?: number;
 }

@@ -27,19 +27,24 @@ export class SheetRowCursor implements RowCursor {
     this.line = row.rowNumber;
     this.values = row.values;
     this.types = row.types;
-    let n = row.values.length;
+    let n = row.count ?? row.values.length;
     while (n > 0 && (row.values[n - 1] ?? '') === '') n--;
     this.count = n;
     return this;
   }
 
+  /** The value of cell i; cells past the row's end are empty (the arrays may be a reader's reused scratch). */
+  private value(i: number): string {
+    return i < this.count ? (this.values[i] ?? '') : '';
+  }
+
   raw(i: number): string {
-    return this.values[i] ?? '';
+    return this.value(i);
   }
 
   text(i: number): string {
-    const v = this.values[i] ?? '';
-    if (this.types[i] === CellType.Date && this.formatDate !== undefined) return this.formatDate(v) ?? v;
+    const v = this.value(i);
+    if (i < this.count && this.types[i] === CellType.Date && this.formatDate !== undefined) return this.formatDate(v) ?? v;
     return stripCell(v);
   }
 
@@ -48,16 +53,22 @@ export class SheetRowCursor implements RowCursor {
   }
 
   hasBacktick(i: number): boolean {
-    return (this.values[i] ?? '').charCodeAt(0) === 96;
+    return this.value(i).charCodeAt(0) === 96;
   }
 
   isBlank(i: number): boolean {
-    return this.text(i) === '';
+    // Scans instead of trimming: this runs for every row and must not allocate.
+    const v = this.value(i);
+    for (let k = 0; k < v.length; k++) {
+      const c = v.charCodeAt(k);
+      if (c > 32 && c !== 96 && c !== 0xa0 && c !== 0x3000 && c !== 0xfeff) return false;
+    }
+    return true;
   }
 
   units(i: number, scale: number, out: MoneyFailureOut): number {
-    const t = this.types[i];
-    if (t === CellType.Number) return parseNumericCellUnits(this.values[i] ?? '', scale, out);
+    const t = i < this.count ? this.types[i] : CellType.Empty;
+    if (t === CellType.Number) return parseNumericCellUnits(this.value(i), scale, out);
     return parseMoneyText(this.text(i), scale, out);
   }
 
@@ -70,8 +81,8 @@ export class SheetRowCursor implements RowCursor {
    * number where an id should be is how Excel damage is recognised).
    */
   asciiSpan(i: number): AsciiSpan | null {
-    if (this.types[i] !== CellType.Text) return null;
-    const v = this.values[i] ?? '';
+    if (i >= this.count || this.types[i] !== CellType.Text) return null;
+    const v = this.value(i);
     let s = 0;
     let e = v.length;
     while (s < e && v.charCodeAt(s) <= 32) s++;
@@ -94,7 +105,7 @@ export class SheetRowCursor implements RowCursor {
   }
 
   cellType(i: number): CellType {
-    const t = (this.types[i] ?? CellType.Empty) as CellType;
+    const t = (i < this.count ? (this.types[i] ?? CellType.Empty) : CellType.Empty) as CellType;
     if (t === CellType.Text && this.isBlank(i)) return CellType.Empty;
     return t;
   }

@@ -130,3 +130,19 @@ describe('broken workbooks', () => {
     expect((await importFile(cut)).error?.code).toBe('xlsx-corrupt');
   });
 });
+
+describe('row reuse', () => {
+  it('gives the same cells whether the reader reuses its row arrays or not', async () => {
+    const { openWorkbook } = await import('../../../electron/import/xlsx.ts');
+    const p = join(dir, 'reuse.xlsx');
+    await writeXlsx(p, [{ name: 'S', rows: [['a', null, 'c'], [1, 2], [null, null, null, 'd'], ['only']] }]);
+    const read = async (reuseRows: boolean) => {
+      const wb = await openWorkbook(p);
+      const rows: string[][] = [];
+      await wb.readSheet('S', (r) => void rows.push(r.values.slice(0, r.count ?? r.values.length).map((v, i) => `${r.types[i]}:${v}`)), { reuseRows });
+      await wb.close();
+      return rows;
+    };
+    expect(await read(true)).toEqual(await read(false));
+  });
+});
