@@ -5,7 +5,8 @@
  */
 import { FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { findColumn, normalizeHeader } from '../import/headers.ts';
-import { parseBeijingTime } from '../import/time.ts';
+import { timeKeyToText } from '../import/time.ts';
+import { cellTimeKey } from '../table/cell-time.ts';
 import { compareTotals, DayCounter } from '../import/totals.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { FundFlowRow, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
@@ -112,17 +113,14 @@ export class FundFlowParser implements TableParser {
     } else {
       this.ctx.warnings.addOnce('unknown-direction', direction, { value: direction }, c.line);
     }
-    const t = col.bookedAt >= 0 ? parseBeijingTime(c.ascii(col.bookedAt)) : null;
-    if (t === null) this.ctx.warnings.add('invalid-time', c.line, '记账时间', { value: col.bookedAt >= 0 ? c.text(col.bookedAt) : '' });
-    else {
-      this.days.add(t.text);
-    }
+    const timeKey = col.bookedAt >= 0 ? cellTimeKey(c, col.bookedAt, this.ctx.warnings, '记账时间') : -1;
+    if (timeKey >= 0) this.days.addKey(timeKey);
     if (this.ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
       const balance = col.balance >= 0 ? c.units(col.balance, FEN_SCALE, this.out) : Number.NaN;
       this.kept.push({
         line: c.line,
-        bookedAt: t?.text ?? null,
+        bookedAt: timeKey >= 0 ? timeKeyToText(timeKey) : null,
         businessId: text(col.businessId),
         flowId: text(col.flowId),
         businessName: text(col.businessName),

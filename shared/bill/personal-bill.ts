@@ -6,7 +6,8 @@
 import { FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { findColumn, normalizeHeader } from '../import/headers.ts';
 import { normalizeIdText } from '../import/ids.ts';
-import { parseBeijingTime } from '../import/time.ts';
+import { timeKeyToText } from '../import/time.ts';
+import { cellTimeKey } from '../table/cell-time.ts';
 import { compareTotals, DayCounter } from '../import/totals.ts';
 import { parseMoneyText } from '../money/parse.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
@@ -97,11 +98,8 @@ export class PersonalBillParser implements TableParser {
     const prefix = direction === '收入' ? 'income' : direction === '支出' ? 'expense' : 'neutral';
     s[`${prefix}Count`]!++;
     s[`${prefix}Fen`]! += amount;
-    const t = col.tradeTime >= 0 ? parseBeijingTime(c.text(col.tradeTime)) : null;
-    if (t === null) this.ctx.warnings.add('invalid-time', c.line, '交易时间', { value: col.tradeTime >= 0 ? c.text(col.tradeTime) : '' });
-    else {
-      this.days.add(t.text);
-    }
+    const timeKey = col.tradeTime >= 0 ? cellTimeKey(c, col.tradeTime, this.ctx.warnings, '交易时间') : -1;
+    if (timeKey >= 0) this.days.addKey(timeKey);
     if (this.ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
       const id = (i: number) => {
@@ -110,7 +108,7 @@ export class PersonalBillParser implements TableParser {
       };
       this.kept.push({
         line: c.line,
-        tradeTime: t?.text ?? null,
+        tradeTime: timeKey >= 0 ? timeKeyToText(timeKey) : null,
         tradeType: text(col.tradeType),
         counterparty: text(col.counterparty),
         goods: text(col.goods),

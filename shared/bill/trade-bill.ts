@@ -6,7 +6,8 @@
 import { FEN_SCALE, MILLI_FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { normalizeHeader, findColumn } from '../import/headers.ts';
 import { classifyIdCodes, IdShape, readId, IdWidthTracker, type IdReading } from '../import/ids.ts';
-import { canonicalTimeKey, parseBeijingTime, timeKeyToText, timeTextToKey } from '../import/time.ts';
+import { parseBeijingTime, timeKeyToText } from '../import/time.ts';
+import { cellTimeKey } from '../table/cell-time.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, BillType } from '../import/types.ts';
 import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
@@ -248,20 +249,7 @@ export class TradeBillParser implements TableParser {
     return r;
   }
 
-  private time(c: RowCursor, i: number): number {
-    const span = c.asciiSpan(i);
-    if (span !== null) {
-      const key = canonicalTimeKey(span.bytes, span.start, span.end);
-      if (key >= 0) return key;
-    }
-    const t = parseBeijingTime(c.ascii(i));
-    if (t === null) {
-      this.ctx.warnings.add('invalid-time', c.line, '交易时间', { value: c.text(i) });
-      return -1;
-    }
-    if (t.precision !== 'second') this.ctx.warnings.add('time-precision-lost', c.line, '交易时间', { value: c.text(i) });
-    return timeTextToKey(t.text);
-  }
+
 
   private readDetail(c: RowCursor): void {
     const col = this.col;
@@ -295,7 +283,7 @@ export class TradeBillParser implements TableParser {
       return;
     }
 
-    const timeKey = col.tradeTime >= 0 ? this.time(c, col.tradeTime) : -1;
+    const timeKey = col.tradeTime >= 0 ? cellTimeKey(c, col.tradeTime, ctx.warnings, '交易时间') : -1;
     if (timeKey >= 0) this.days.addKey(timeKey);
     const tradeState = this.lowVariety.get(c, col.tradeState);
     // lowVariety hands back the same string for the same value, so this runs once per change.

@@ -6,7 +6,8 @@
 import { FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { normalizeHeader, stripYuanSuffix } from '../import/headers.ts';
 import { classifyIdCodes, IdShape, IdWidthTracker, readId, type IdReading } from '../import/ids.ts';
-import { canonicalTimeKey, parseBeijingTime, timeKeyToText, timeTextToKey } from '../import/time.ts';
+import { timeKeyToText } from '../import/time.ts';
+import { cellTimeKey } from '../table/cell-time.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { compareTotals, DayCounter } from '../import/totals.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
@@ -179,7 +180,7 @@ export class LedgerParser implements TableParser {
       if (this.lastState === 'unknown') this.ctx.warnings.addOnce('unknown-ledger-state', stateRaw, { value: stateRaw }, c.line);
     }
     const state = this.lastState;
-    const paidKey = col.paidAt >= 0 && !c.isBlank(col.paidAt) ? this.time(c, col.paidAt) : -1;
+    const paidKey = col.paidAt >= 0 && !c.isBlank(col.paidAt) ? cellTimeKey(c, col.paidAt, this.ctx.warnings, this.name(col.paidAt)) : -1;
     if (paidKey >= 0) this.days.addKey(paidKey);
     const key = this.readKey(c, col.outTradeNo);
     const tx = col.transactionId >= 0 ? this.readTx(c, col.transactionId) : null;
@@ -216,19 +217,7 @@ export class LedgerParser implements TableParser {
     }
   }
 
-  private time(c: RowCursor, i: number): number {
-    const span = c.asciiSpan(i);
-    if (span !== null) {
-      const key = canonicalTimeKey(span.bytes, span.start, span.end);
-      if (key >= 0) return key;
-    }
-    const t = parseBeijingTime(c.text(i));
-    if (t === null) {
-      this.ctx.warnings.add('invalid-time', c.line, this.name(i), { value: c.text(i) });
-      return -1;
-    }
-    return timeTextToKey(t.text);
-  }
+
 
   /** Counting only: an intact id judged from its bytes, with no string made; else null. */
   private intactFromBytes(c: RowCursor, i: number): number | null {

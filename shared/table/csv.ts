@@ -92,29 +92,38 @@ class CsvRowCursor implements RowCursor {
     return this.quoted[i] === 1 ? text.replaceAll('""', '"') : text;
   }
 
-  text(i: number): string {
-    if (i >= this.count) return '';
-    if (this.quoted[i] === 1) return stripCell(this.raw(i));
+  /** Field i without one leading backtick and surrounding spaces/tabs, into trimStart/trimEnd. */
+  private trim(i: number): boolean {
     let s = this.starts[i]!;
     let e = this.ends[i]!;
     const b = this.bytes;
-    if (s < e && b[s] === BACKTICK) s++;
+    const backtick = s < e && b[s] === BACKTICK;
+    if (backtick) s++;
     while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
     while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
-    return this.reader.decode(b, s, e, this.line).trim();
+    this.trimStart = s;
+    this.trimEnd = e;
+    return backtick;
+  }
+
+  private trimStart = 0;
+  private trimEnd = 0;
+
+  text(i: number): string {
+    if (i >= this.count) return '';
+    if (this.quoted[i] === 1) return stripCell(this.raw(i));
+    this.trim(i);
+    return this.reader.decode(this.bytes, this.trimStart, this.trimEnd, this.line).trim();
   }
 
   ascii(i: number): string {
     if (i >= this.count) return '';
     if (this.quoted[i] === 1) return this.text(i);
-    let s = this.starts[i]!;
-    let e = this.ends[i]!;
+    this.trim(i);
     const b = this.bytes;
-    if (s < e && b[s] === BACKTICK) s++;
-    while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
-    while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
-    for (let k = s; k < e; k++) if (b[k]! >= 0x80) return this.text(i);
-    return this.reader.decoder.latin1(b, s, e);
+    const e = this.trimEnd;
+    for (let k = this.trimStart; k < e; k++) if (b[k]! >= 0x80) return this.text(i);
+    return this.reader.decoder.latin1(b, this.trimStart, e);
   }
 
   hasBacktick(i: number): boolean {
@@ -160,18 +169,11 @@ class CsvRowCursor implements RowCursor {
 
   asciiSpan(i: number): AsciiSpan | null {
     if (i >= this.count || this.quoted[i] === 1) return null;
-    let s = this.starts[i]!;
-    let e = this.ends[i]!;
-    const b = this.bytes;
-    const backtick = s < e && b[s] === BACKTICK;
-    if (backtick) s++;
-    while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
-    while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
     const span = this.span;
-    span.backtick = backtick;
-    span.bytes = b;
-    span.start = s;
-    span.end = e;
+    span.backtick = this.trim(i);
+    span.bytes = this.bytes;
+    span.start = this.trimStart;
+    span.end = this.trimEnd;
     return span;
   }
 }
