@@ -13,6 +13,9 @@ import { ImportError } from '../errors.ts';
 import type { ByteDecoder } from '../table/row-cursor.ts';
 import { unescapeXmlText } from './xml-text.ts';
 
+/** Reused out-parameter of plainTextEnd on the hot path. */
+const TEXT_SCAN = { escaped: false };
+
 /** UTF-8 and Latin-1 (for ASCII) decoding, injected: `shared/` has no TextDecoder. */
 export type XmlDecoder = Pick<ByteDecoder, 'utf8' | 'latin1'>;
 
@@ -107,13 +110,8 @@ export class SharedStringsScanner {
       // Excel's usual `<si><t>text</t></si>`: a few reads and one decode.
       if (c === 62 /* > */ && b[after + 2 + prefixLength] === 116 /* t */ && b[after + 3 + prefixLength] === 62 /* > */) {
         const textStart = after + 4 + prefixLength;
-        let textEnd = textStart;
-        let escaped = false;
-        for (; textEnd < length; textEnd++) {
-          const x = b[textEnd]!;
-          if (x === 60 /* < */) break;
-          if (x === 38 /* & */ || x === 13 /* CR */ || (x === 95 /* _ */ && b[textEnd + 1] === 120) /* _x */) escaped = true;
-        }
+        const textEnd = plainTextEnd(b, textStart, length, TEXT_SCAN);
+        const escaped = TEXT_SCAN.escaped;
         const closeAt = textEnd + 4 + prefixLength; // after </t>
         if (textEnd >= length || closeAt + closeLength > length) return at;
         if (b[textEnd + 1] === 47 /* / */ && b[closeAt + 1] === 47 /* / */ && b[closeAt + 2 + prefixLength] === 115 /* s */) {
@@ -261,6 +259,22 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
+}
+
+/**
+ * The end of the text that starts at `start` (the next `<`), noting in `out.escaped` whether it
+ * holds anything unescapeXmlText must undo (`&`, CR, `_xHHHH_`); `length` when no `<` follows.
+ */
+export function plainTextEnd(b: Uint8Array, start: number, length: number, out: { escaped: boolean }): number {
+  let end = start;
+  let escaped = false;
+  for (; end < length; end++) {
+    const x = b[end]!;
+    if (x === 60 /* < */) break;
+    if (x === 38 /* & */ || x === 13 /* CR */ || (x === 95 /* _ */ && b[end + 1] === 120) /* _x */) escaped = true;
+  }
+  out.escaped = escaped;
+  return end;
 }
 
 export function isXmlSpace(c: number): boolean {

@@ -21,6 +21,7 @@ import {
   indexOfBytes,
   isNameEnd,
   isXmlSpace,
+  plainTextEnd,
   richTextOfBytes,
   rootPrefix,
   type XmlDecoder,
@@ -101,6 +102,7 @@ export class SheetXmlScanner {
   private readonly valuesScratch: string[] = [];
   private readonly typesScratch = new Uint8Array(MAX_COLUMNS);
   private readonly reusedRow: SheetRow | null;
+  private readonly textScan = { escaped: false };
   /** Set by readCellChildren: where the `<v>` text is (-1: none), and the `<is>` text. */
   private childValueStart = -1;
   private childValueEnd = -1;
@@ -511,13 +513,8 @@ export class SheetXmlScanner {
    */
   private plainInline(b: Uint8Array, textStart: number, length: number): string | undefined {
     const prefixLength = this.prefix.length;
-    let textEnd = textStart;
-    let escaped = false;
-    for (; textEnd < length; textEnd++) {
-      const x = b[textEnd]!;
-      if (x === 60 /* < */) break;
-      if (x === 38 /* & */ || x === 13 /* CR */ || (x === 95 /* _ */ && b[textEnd + 1] === 120) /* _x */) escaped = true;
-    }
+    const textEnd = plainTextEnd(b, textStart, length, this.textScan);
+    const escaped = this.textScan.escaped;
     const isClose = textEnd + 4 + prefixLength; // after </t>
     const cellClose = isClose + 5 + prefixLength; // after </is>
     const end = cellClose + 4 + prefixLength; // after </c>
