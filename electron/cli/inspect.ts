@@ -89,7 +89,7 @@ function humanReport(r: FileImport, lang: Lang): string {
   if (r.kind !== 'unknown') {
     const range = r.dateRange === null ? '' : zh ? `，${r.dateRange[0]} 至 ${r.dateRange[1]}` : `, ${r.dateRange[0]} to ${r.dateRange[1]}`;
     lines.push(zh ? `  明细 ${r.rows} 行${r.rejectedRows > 0 ? `（另有 ${r.rejectedRows} 行无法读取）` : ''}${range}` : `  ${r.rows} rows${r.rejectedRows > 0 ? ` (${r.rejectedRows} more could not be read)` : ''}${range}`);
-    lines.push(`  ${zh ? '汇总核对' : 'summary check'}: ${INTEGRITY[r.integrity]?.[lang] ?? r.integrity}`);
+    lines.push(`  ${zh ? '汇总核对：' : 'summary check: '}${INTEGRITY[r.integrity]?.[lang] ?? r.integrity}`);
     const keys = [...new Set([...Object.keys(r.declared ?? {}), ...Object.keys(r.computed ?? {})])];
     if (keys.length > 0) {
       lines.push(`    ${padDisplay(zh ? '项目' : 'figure', 30)}${(zh ? '汇总行' : 'declared').padStart(zh ? 13 : 16)}${(zh ? '明细合计' : 'computed').padStart(zh ? 12 : 16)}`);
@@ -102,7 +102,7 @@ function humanReport(r: FileImport, lang: Lang): string {
     }
   }
   if (r.warnings.length > 0) {
-    lines.push(`  ${zh ? '提示' : 'warnings'}:`);
+    lines.push(`  ${zh ? '提示：' : 'warnings:'}`);
     for (const w of r.warnings) {
       const where = w.row !== undefined ? (zh ? `第 ${w.row} 行：` : `row ${w.row}: `) : '';
       lines.push(`    ${where}${renderWarning(w, lang)} [${w.code}]`);
