@@ -1,0 +1,156 @@
+/**
+ * The reconciliation report of the contract (../shared/contract.md, "`reconcile` report"). Field
+ * names here are what scripts read: add, never rename.
+ */
+import type { BillType, LedgerRow, LedgerState, TradeBillRow } from '../import/types.ts';
+
+export const CATEGORIES = [
+  'missing-in-ledger',
+  'missing-in-bill',
+  'amount-mismatch',
+  'status-mismatch',
+  'refund-mismatch',
+  'duplicate',
+  'cross-day',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** WeChat's trade_state, or ORDER_NOT_EXIST when WeChat has no such order. */
+export type LiveTradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT' | 'ORDER_NOT_EXIST';
+
+/** NOTPAY, USERPAYING and ACCEPT can still change; the rest are final. */
+export const NON_FINAL_LIVE_STATES: ReadonlySet<LiveTradeState> = new Set(['NOTPAY', 'USERPAYING', 'ACCEPT']);
+
+/** One order's live state, as a signed query returned it (issue 4 supplies these). */
+export interface LiveState {
+  outTradeNo: string;
+  transactionId: string | null;
+  tradeState: LiveTradeState;
+  totalFen: number | null;
+  /** ISO 8601 with offset, e.g. `2026-11-27T00:00:03+08:00`; null when unpaid. */
+  successTime: string | null;
+  queriedAt: string;
+  requestId?: string;
+}
+
+export interface ReconcileSettings {
+  /**
+   * Minutes either side of a bill day's 00:00 boundary within which a ledger payment the bill
+   * lacks is taken as belonging to the neighbouring day (在途), not as missing.
+   */
+  crossDayWindowMinutes: number;
+  /** Differences up to this many fen are not reported as amount or refund mismatches. */
+  amountToleranceFen: number;
+}
+
+export const DEFAULT_SETTINGS: ReconcileSettings = { crossDayWindowMinutes: 30, amountToleranceFen: 0 };
+
+export interface BillInput {
+  file: string;
+  billType: BillType;
+  rows: readonly TradeBillRow[];
+}
+
+export interface LedgerInput {
+  file: string;
+  rows: readonly LedgerRow[];
+}
+
+export interface ReconcileInput {
+  bills: readonly BillInput[];
+  ledgers: readonly LedgerInput[];
+  /** Live states by out_trade_no, when queried. */
+  live?: ReadonlyMap<string, LiveState>;
+  settings?: Partial<ReconcileSettings>;
+}
+
+export interface BillRefundView {
+  refundId: string | null;
+  outRefundNo: string | null;
+  /** 申请退款金额 (or 退款金额 where the layout has no request column). */
+  amountFen: number;
+  /** The bill's refund status: a snapshot taken when the bill was made. */
+  status: string;
+  at: string | null;
+  file: string;
+  line: number;
+}
+
+export interface BillView {
+  amountFen: number;
+  settlementFen: number | null;
+  couponFen: number | null;
+  state: string;
+  paidAt: string | null;
+  transactionId: string | null;
+  refunds: BillRefundView[];
+  refundFen: number;
+  file: string;
+  line: number;
+}
+
+export interface LedgerView {
+  amountFen: number | null;
+  state: LedgerState;
+  stateRaw: string;
+  paidAt: string | null;
+  refundFen: number | null;
+  transactionId: string | null;
+  file: string;
+  line: number;
+}
+
+export interface LiveView {
+  tradeState: LiveTradeState;
+  totalFen: number | null;
+  successTime: string | null;
+  queriedAt: string;
+  requestId?: string;
+}
+
+/** Suggested actions (documented in the README). */
+export type SuggestedAction =
+  | 'add-payment-to-ledger'
+  | 'mark-ledger-paid'
+  | 'mark-ledger-unpaid'
+  | 'check-ledger-payment'
+  | 'wait-for-next-bill'
+  | 'add-bill-for-day'
+  | 'correct-ledger-amount'
+  | 'record-refund-in-ledger'
+  | 'check-ledger-refund'
+  | 'resolve-duplicate'
+  | 'requery-later'
+  | 'redownload-original-file';
+
+export interface ReconcileItem {
+  category: Category;
+  outTradeNo: string | null;
+  transactionId: string | null;
+  bill: BillView | null;
+  ledger: LedgerView | null;
+  live: LiveView | null;
+  /** The explanation in the report's language; both languages in `explanations`. */
+  explanation: string;
+  explanations: { 'zh-CN': string; en: string };
+  suggestedAction: SuggestedAction;
+  /** Every source row behind this item, so each row is accounted for exactly once. */
+  billRows?: { file: string; line: number }[];
+  ledgerRows?: { file: string; line: number }[];
+}
+
+export interface ReconcileSummary {
+  bill: { files: number; rows: number; paidCount: number; paidFen: number; refundCount: number; refundFen: number; days: string[] };
+  ledger: { files: number; rows: number; paidCount: number; paidFen: number; refundFen: number };
+  /** Items per category, and matched orders. */
+  counts: Record<Category | 'matched', number>;
+  /** Paid on WeChat minus paid in the ledger: the figure a finance manager asks for first. */
+  differenceFen: number;
+  query?: { queried: number; failed: number };
+  settings: ReconcileSettings;
+}
+
+export interface ReconcileReport {
+  summary: ReconcileSummary;
+  items: ReconcileItem[];
+}
