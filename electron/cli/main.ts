@@ -5,6 +5,7 @@
  */
 import type { Lang } from '../../shared/i18n/messages.ts';
 import { runInspect, INSPECT_HELP } from './inspect.ts';
+import { runReconcile, RECONCILE_HELP } from './reconcile.ts';
 import { EXIT_OK, EXIT_USAGE, usageError, type CliIo } from './io.ts';
 
 const defaultIo: CliIo = {
@@ -19,6 +20,7 @@ Usage: wxrecon <command> [options]
 
 Commands:
   inspect FILE…     detect and parse bill or ledger files; report what was found
+  reconcile         reconcile trade bills against the merchant's ledger (--bill, --ledger)
 
 Options for every command:
   --lang zh-CN|en   language of messages (default en)
@@ -35,6 +37,7 @@ Run \`wxrecon <command> --help\` for a command's options.
 
 命令：
   inspect 文件…     识别并解析账单或台账文件，报告读到的内容
+  reconcile         按订单核对交易账单与商户台账（--bill、--ledger）
 
 通用选项：
   --lang zh-CN|en   提示语言（默认 en）
@@ -69,6 +72,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return EXIT_OK;
       }
       return runInspect(rest, io, lang);
+    case 'reconcile':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(RECONCILE_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runReconcile(rest, io, lang);
     default:
       return usageError(
         io,

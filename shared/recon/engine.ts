@@ -365,8 +365,8 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
           if (b.minutes <= settings.crossDayWindowMinutes && crossesCoverage) {
             const other = billDays.has(b.before) ? b.after : b.before;
             add('cross-day', key, null, rs, l, 'wait-for-next-bill', {
-              'zh-CN': `台账支付时间 ${lr.paidAt} 距日切 00:00 仅 ${Math.round(b.minutes)} 分钟，可能在 ${other} 的账单中（在途）；请导入该日账单核对`,
-              en: `Ledger payment time ${lr.paidAt} is ${Math.round(b.minutes)} minutes from the 00:00 cut-off; it is likely in the bill of ${other} (in transit): add that day's bill`,
+              'zh-CN': `台账支付时间 ${lr.paidAt} 距日切 00:00 ${b.minutes < 1 ? '不到 1' : `仅 ${Math.round(b.minutes)}`} 分钟，可能在 ${other} 的账单中（在途）；请导入该日账单核对`,
+              en: `Ledger payment time ${lr.paidAt} is ${b.minutes < 1 ? 'less than a minute' : `${Math.round(b.minutes)} minutes`} from the 00:00 cut-off; it is likely in the bill of ${other} (in transit): add that day's bill`,
             });
             break this_missing_in_bill;
           }

@@ -1,0 +1,176 @@
+import { extname } from 'node:path';
+import { renderMessage, type Lang } from '../../shared/i18n/messages.ts';
+import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/expect.ts';
+import { reconcile } from '../../shared/recon/engine.ts';
+import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/recon/types.ts';
+import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
+import { fenToYuanGrouped } from '../../shared/money/format.ts';
+import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
+import { importFile, type FileImport } from '../import/read-file.ts';
+import { writeFileAtomic } from '../report/atomic-write.ts';
+import { loadMapping } from './inspect.ts';
+import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
+
+export const RECONCILE_HELP = {
+  en: `Usage: wxrecon reconcile --bill FILE… [--ledger FILE…] [--mapping FILE] [--out FILE] [--json]
+                         [--fail-on CATEGORY,…] [--cross-day-window MINUTES] [--tolerance-fen N] [--lang zh-CN|en]
+
+Reconciles WeChat Pay trade bills (several days allowed) against the merchant's ledger, order by order.
+
+Options:
+  --bill FILE             a trade bill (ALL, SUCCESS or REFUND; CSV, .gz, .xlsx, .xls); repeat for several
+  --ledger FILE           the merchant's order export; repeat for several
+  --mapping FILE          ledger mapping file (JSON), see the README
+  --out FILE              write the report: .json or .csv by extension
+  --json                  print the report (the contract's JSON) on stdout
+  --fail-on LIST          exit 1 when any item falls in these categories (comma-separated), e.g.
+                          missing-in-ledger,missing-in-bill,amount-mismatch
+  --cross-day-window MIN  minutes around 00:00 within which a ledger payment the bills lack is
+                          in transit to the neighbouring day (default 30)
+  --tolerance-fen N       ignore amount differences up to N fen (default 0)
+
+Categories: ${CATEGORIES.join(', ')}.
+Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/O failure.
+`,
+  'zh-CN': `用法：wxrecon reconcile --bill 账单… [--ledger 台账…] [--mapping 映射文件] [--out 文件] [--json]
+                         [--fail-on 类别,…] [--cross-day-window 分钟] [--tolerance-fen 分] [--lang zh-CN|en]
+
+按订单核对微信支付交易账单（可多天）与商户台账。
+
+选项：
+  --bill 文件             交易账单（ALL、SUCCESS 或 REFUND；CSV、.gz、.xlsx、.xls），可重复
+  --ledger 文件           商户台账，可重复
+  --mapping 文件          台账映射文件（JSON），见 README
+  --out 文件              写出报告：按扩展名 .json 或 .csv
+  --json                  在标准输出打印报告（契约规定的 JSON）
+  --fail-on 类别列表      出现这些类别的差错时退出码为 1（逗号分隔）
+  --cross-day-window 分钟 日切 00:00 前后多少分钟内的台账支付视为跨日在途（默认 30）
+  --tolerance-fen 分      金额差在此范围内不报（默认 0）
+
+类别：${CATEGORIES.join('、')}。
+退出码：0 完成；1 出现 --fail-on 指定的类别；2 输入或用法错误；3 读写失败。
+`,
+};
+
+function summaryText(report: ReconcileReport, lang: Lang): string {
+  const zh = lang === 'zh-CN';
+  const s = report.summary;
+  const lines = [
+    zh
+      ? `账单：${s.bill.files} 个文件，${s.bill.rows} 行，支付 ${s.bill.paidCount} 笔 ${fenToYuanGrouped(s.bill.paidFen)} 元，退款 ${s.bill.refundCount} 笔 ${fenToYuanGrouped(s.bill.refundFen)} 元`
+      : `bills: ${s.bill.files} files, ${s.bill.rows} rows, ${s.bill.paidCount} payments ${fenToYuanGrouped(s.bill.paidFen)}, ${s.bill.refundCount} refunds ${fenToYuanGrouped(s.bill.refundFen)}`,
+    zh
+      ? `台账：${s.ledger.files} 个文件，${s.ledger.rows} 行，已支付 ${s.ledger.paidCount} 笔 ${fenToYuanGrouped(s.ledger.paidFen)} 元`
+      : `ledger: ${s.ledger.files} files, ${s.ledger.rows} rows, ${s.ledger.paidCount} paid ${fenToYuanGrouped(s.ledger.paidFen)}`,
+    zh ? `支付金额差（账单 − 台账）：${fenToYuanGrouped(s.differenceFen)} 元` : `paid difference (bill − ledger): ${fenToYuanGrouped(s.differenceFen)}`,
+    `${zh ? '一致' : 'matched'}: ${s.counts.matched}`,
+  ];
+  for (const c of CATEGORIES) if (s.counts[c] > 0) lines.push(`${CATEGORY_LABELS[c]![lang]} (${c}): ${s.counts[c]}`);
+  for (const item of report.items.slice(0, 50)) lines.push(`  [${item.category}] ${item.outTradeNo ?? '—'}: ${item.explanations[lang]} → ${item.suggestedAction}`);
+  if (report.items.length > 50) lines.push(zh ? `  ……另有 ${report.items.length - 50} 项，见 --out 报告` : `  … ${report.items.length - 50} more in the --out report`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promise<number> {
+  const parsed = parseOptions(
+    argv,
+    {
+      bill: { type: 'string', multiple: true },
+      ledger: { type: 'string', multiple: true },
+      mapping: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      'fail-on': { type: 'string' },
+      'cross-day-window': { type: 'string' },
+      'tolerance-fen': { type: 'string' },
+      lang: { type: 'string' },
+    },
+    io,
+    lang,
+  );
+  if (parsed === null) return EXIT_USAGE;
+  const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const bills = (v.bill as string[] | undefined) ?? [];
+  const ledgers = (v.ledger as string[] | undefined) ?? [];
+  if (bills.length === 0) return usageError(io, lang, 'reconcile needs at least one --bill FILE', 'reconcile 需要至少一个 --bill 账单文件');
+  if (parsed.positionals.length > 0) return usageError(io, lang, `unexpected argument "${parsed.positionals[0]}" (use --bill or --ledger)`, `多余的参数“${parsed.positionals[0]}”（请用 --bill 或 --ledger）`);
+  const failOn = new Set<Category>();
+  for (const c of String(v['fail-on'] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!(CATEGORIES as readonly string[]).includes(c)) return usageError(io, lang, `--fail-on: unknown category "${c}" (${CATEGORIES.join(', ')})`, `--fail-on：未知类别“${c}”（${CATEGORIES.join('、')}）`);
+    failOn.add(c as Category);
+  }
+  const number = (name: string, fallback: number): number | null => {
+    const raw = v[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 0 ? n : null;
+  };
+  const windowMinutes = number('cross-day-window', 30);
+  const toleranceFen = number('tolerance-fen', 0);
+  if (windowMinutes === null || windowMinutes > 720) return usageError(io, lang, '--cross-day-window takes whole minutes from 0 to 720', '--cross-day-window 须为 0 到 720 的整数分钟');
+  if (toleranceFen === null) return usageError(io, lang, '--tolerance-fen takes a whole number of fen', '--tolerance-fen 须为整数（分）');
+  const out = v.out as string | undefined;
+  const outKind = out === undefined ? null : extname(out).toLowerCase();
+  if (outKind !== null && outKind !== '.json' && outKind !== '.csv') {
+    return usageError(io, lang, `--out: write .json or .csv (the .xlsx report is not available yet)`, `--out：请写 .json 或 .csv（.xlsx 报告尚未提供）`);
+  }
+  let mapping: LedgerMapping | undefined;
+  if (v.mapping !== undefined) {
+    const m = await loadMapping(String(v.mapping), io, lang);
+    if (typeof m === 'number') return m;
+    mapping = m;
+  }
+
+  const load = async (file: string, asLedger: boolean): Promise<FileImport | number> => {
+    const r = await importFile(file, { keepRows: true, ...(asLedger && mapping ? { mapping } : {}) });
+    if (r.error?.code === 'read-failed') {
+      io.stderr(`wxrecon: ${file}: ${renderMessage('read-failed', r.error.params, lang)}\n`);
+      return EXIT_IO;
+    }
+    if (r.kind === 'unknown') {
+      io.stderr(`wxrecon: ${file}: ${renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang)}\n`);
+      return EXIT_USAGE;
+    }
+    const wrong = asLedger ? wrongFileForLedger(r.kind) : wrongFileForTradeBill(r.kind);
+    if (wrong !== null) {
+      io.stderr(`wxrecon: ${file}: ${renderMessage(wrong, {}, lang)}\n`);
+      return EXIT_USAGE;
+    }
+    if (r.integrity === 'mismatch') {
+      io.stderr(`wxrecon: ${file}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
+    }
+    return r;
+  };
+  const billFiles: FileImport[] = [];
+  for (const f of bills) {
+    const r = await load(f, false);
+    if (typeof r === 'number') return r;
+    billFiles.push(r);
+  }
+  const ledgerFiles: FileImport[] = [];
+  for (const f of ledgers) {
+    const r = await load(f, true);
+    if (typeof r === 'number') return r;
+    ledgerFiles.push(r);
+  }
+
+  const report = reconcile(
+    {
+      bills: billFiles.map((b) => ({ file: b.file, billType: b.billType ?? 'ALL', rows: b.tradeRows ?? [] })),
+      ledgers: ledgerFiles.map((l) => ({ file: l.file, rows: l.ledgerRows ?? [] })),
+      settings: { crossDayWindowMinutes: windowMinutes, amountToleranceFen: toleranceFen },
+    },
+    lang,
+  );
+  if (out !== undefined) {
+    try {
+      await writeFileAtomic(out, outKind === '.csv' ? reportToCsv(report, lang) : JSON.stringify(report, null, 2) + '\n');
+    } catch (e) {
+      io.stderr(`wxrecon: ${out}: ${(e as Error).message}\n`);
+      return EXIT_IO;
+    }
+  }
+  if (v.json === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout(summaryText(report, lang));
+  return report.items.some((i) => failOn.has(i.category)) ? EXIT_FAIL_ON : EXIT_OK;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../electron/cli/main.ts';
+import { csvText } from '../../../shared/recon/csv-report.ts';
+
+const BILL = new URL('../../fixtures/samples/wxpay-v3-tradebill-ALL-27col-2021-testmerchant.gunsluo.txt', import.meta.url).pathname;
+const PERSONAL = new URL('../../fixtures/samples/wechat-personal-bill-2019-csv.double-entry-generator.csv', import.meta.url).pathname;
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'wxrecon-rc-'));
+  const ledger = join(dir, 'ledger.csv');
+  writeFileSync(
+    ledger,
+    '\ufeff商户订单号,订单金额,订单状态,支付时间\r\n' +
+      'S20210128170702357723,0.01,已支付,2021-01-28 17:07:12\r\n' +
+      'S20210128153505214586,0.02,已支付,2021-01-28 15:35:19\r\n' +
+      '=HYPERLINK("x"),0.05,已支付,2021-01-28 12:00:00\r\n',
+  );
+  return { dir, ledger };
+}
+
+describe('wxrecon reconcile', () => {
+  it('the real sample bill against a ledger built from it: --json is the contract report', async () => {
+    const { ledger } = workspace();
+    const r = await run('reconcile', '--bill', BILL, '--ledger', ledger, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary).toMatchObject({
+      bill: { files: 1, rows: 3, paidCount: 3, paidFen: 3, refundCount: 0, refundFen: 0 },
+      ledger: { files: 1, rows: 3 },
+      counts: { matched: 1, 'missing-in-ledger': 1, 'missing-in-bill': 1, 'amount-mismatch': 1 },
+    });
+    const item = report.items.find((i: { category: string }) => i.category === 'amount-mismatch');
+    expect(item).toMatchObject({ outTradeNo: 'S20210128153505214586', transactionId: '4200000910202101282955148400', bill: { amountFen: 1 }, ledger: { amountFen: 2, state: 'paid' }, live: null });
+    expect(typeof item.explanation).toBe('string');
+    expect(typeof item.suggestedAction).toBe('string');
+  });
+
+  it('--fail-on exits 1 when a listed category has items, and --out writes CSV atomically', async () => {
+    const { dir, ledger } = workspace();
+    const out = join(dir, 'report.csv');
+    const r = await run('reconcile', '--bill', BILL, '--ledger', ledger, '--out', out, '--fail-on', 'amount-mismatch', '--lang', 'zh-CN');
+    expect(r.code).toBe(1);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.startsWith('\ufeff类别,商户订单号')).toBe(true);
+    // The formula a ledger smuggled in is neutralised; the long transaction id keeps its digits.
+    expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(csv).toContain('`4200000910202101282955148400');
+    expect(csv).toMatch(/金额不符,S20210128153505214586,`4200000910202101282955148400,0\.01,0\.02,/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await run('reconcile', '--bill', BILL, '--ledger', ledger, '--fail-on', 'duplicate')).code).toBe(0);
+  });
+
+  it('refuses a personal statement given as the bill, in the user\'s language', async () => {
+    const r = await run('reconcile', '--bill', PERSONAL, '--lang', 'zh-CN');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('个人微信支付账单明细');
+    const swapped = await run('reconcile', '--bill', BILL, '--ledger', BILL);
+    expect(swapped.code).toBe(2);
+    expect(swapped.stderr).toContain('not the merchant');
+  });
+
+  it('usage errors', async () => {
+    expect((await run('reconcile')).code).toBe(2);
+    expect((await run('reconcile', '--bill', BILL, '--fail-on', 'oops')).code).toBe(2);
+    expect((await run('reconcile', '--bill', BILL, '--cross-day-window', '-5')).code).toBe(2);
+    expect((await run('reconcile', '--bill', BILL, '--out', 'r.pdf')).code).toBe(2);
+    expect((await run('reconcile', '--help')).stdout).toContain('--cross-day-window');
+  });
+});
+
+describe('csvText', () => {
+  it.each([
+    ['=1+2', `"'=1+2"`], ['+86 138', `"'+86 138"`], ['-3', `"'-3"`], ['@SUM(A1)', `"'@SUM(A1)"`], ['\tx', `"'\tx"`],
+    ['a,b', '"a,b"'], ['say "hi"', '"say ""hi"""'], ['plain', 'plain'],
+  ])('%j → %s', (input, output) => {
+    expect(csvText(input)).toBe(output);
+  });
+});
