@@ -150,7 +150,30 @@ export interface ReconcileSummary {
   settings: ReconcileSettings;
 }
 
+export interface ReportInputFile {
+  role: 'bill' | 'ledger';
+  file: string;
+  /** SHA-256 of the file's bytes as read, so an auditor can tie the report to its inputs. */
+  sha256: string;
+  sizeBytes: number;
+  kind: string;
+  billType?: BillType;
+  layout?: string;
+  rows: number;
+  integrity: string;
+  dateRange: [string, string] | null;
+}
+
+/** Who made the report from what, and when; added at the edge (the engine itself is pure). */
+export interface ReportMeta {
+  generatedAt: string;
+  tool: string;
+  lang: 'zh-CN' | 'en';
+  inputs: ReportInputFile[];
+}
+
 export interface ReconcileReport {
   summary: ReconcileSummary;
   items: ReconcileItem[];
+  meta?: ReportMeta;
 }
