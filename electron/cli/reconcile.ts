@@ -8,6 +8,8 @@ import { fenToYuanGrouped } from '../../shared/money/format.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
 import { importFile, type FileImport } from '../import/read-file.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
+import { sha256File } from '../report/file-hash.ts';
+import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
 import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
 
@@ -162,6 +164,24 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     },
     lang,
   );
+  const inputs: ReportInputFile[] = [];
+  for (const [role, files] of [['bill', billFiles], ['ledger', ledgerFiles]] as const) {
+    for (const f of files) {
+      inputs.push({
+        role,
+        file: f.file,
+        sha256: await sha256File(f.file),
+        sizeBytes: f.sizeBytes,
+        kind: f.kind,
+        ...(f.billType !== undefined ? { billType: f.billType } : {}),
+        ...(f.layout !== undefined ? { layout: f.layout } : {}),
+        rows: f.rows,
+        integrity: f.integrity,
+        dateRange: f.dateRange,
+      });
+    }
+  }
+  report.meta = { generatedAt: new Date().toISOString(), tool: 'wxrecon 0.1.0', lang, inputs };
   if (out !== undefined) {
     try {
       await writeFileAtomic(out, outKind === '.csv' ? reportToCsv(report, lang) : JSON.stringify(report, null, 2) + '\n');

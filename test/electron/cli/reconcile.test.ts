@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../electron/cli/main.ts';
 import { csvText } from '../../../shared/recon/csv-report.ts';
+import { createHash } from 'node:crypto';
 
 const BILL = new URL('../../fixtures/samples/wxpay-v3-tradebill-ALL-27col-2021-testmerchant.gunsluo.txt', import.meta.url).pathname;
 const PERSONAL = new URL('../../fixtures/samples/wechat-personal-bill-2019-csv.double-entry-generator.csv', import.meta.url).pathname;
@@ -42,6 +43,11 @@ describe('wxrecon reconcile', () => {
     const item = report.items.find((i: { category: string }) => i.category === 'amount-mismatch');
     expect(item).toMatchObject({ outTradeNo: 'S20210128153505214586', transactionId: '4200000910202101282955148400', bill: { amountFen: 1 }, ledger: { amountFen: 2, state: 'paid' }, live: null });
     expect(typeof item.explanation).toBe('string');
+    expect(report.meta.inputs).toEqual([
+      expect.objectContaining({ role: 'bill', file: BILL, sha256: createHash('sha256').update(readFileSync(BILL)).digest('hex'), kind: 'trade-bill', rows: 3, integrity: 'ok' }),
+      expect.objectContaining({ role: 'ledger', file: ledger, kind: 'ledger', rows: 3 }),
+    ]);
+    expect(report.meta.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof item.suggestedAction).toBe('string');
   });
 
