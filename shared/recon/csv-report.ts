@@ -21,6 +21,7 @@ export const CATEGORY_LABELS: Record<string, { 'zh-CN': string; en: string }> = 
   'refund-mismatch': { 'zh-CN': '退款不符', en: 'refund mismatch' },
   duplicate: { 'zh-CN': '重复', en: 'duplicate' },
   'cross-day': { 'zh-CN': '跨日在途', en: 'cross-day (in transit)' },
+  'fee-mismatch': { 'zh-CN': '手续费不符', en: 'fee mismatch' },
 };
 
 const FORMULA_START = /^[=+\-@\t\r\n]/;

@@ -115,6 +115,29 @@ function ledgerRefundFen(r: LedgerRow): number {
   return r.state === 'refunded' ? (r.amountFen ?? 0) : 0;
 }
 
+/**
+ * The fee a payment row should carry at its rate: WeChat charges settlement × rate rounded half
+ * up to the fen, and prints it with five decimals (0.60% of 6.00 is 0.036 → `0.04000`).
+ * Returns the explanation when the bill's own fee disagrees, else null (also when the row has no
+ * usable rate).
+ */
+export function feeProblem(row: TradeBillRow): { 'zh-CN': string; en: string } | null {
+  const m = /^(\d+)(?:\.(\d{1,4}))?%$/.exec(row.rate.trim());
+  if (m === null || row.settlementFen === null || row.tradeState !== 'SUCCESS') return null;
+  const decimals = m[2] ?? '';
+  const numerator = Number(m[1]! + decimals);
+  const denominator = 100 * 10 ** decimals.length;
+  // Half-up rounding in integers: floor((2·s·n + d) / 2d).
+  const expectedFen = Math.floor((2 * row.settlementFen * numerator + denominator) / (2 * denominator));
+  const expectedMilliFen = expectedFen * 1000;
+  if (row.feeMilliFen === expectedMilliFen) return null;
+  const fee = (row.feeMilliFen / 1000).toFixed(3);
+  return {
+    'zh-CN': `手续费不符：应结 ${y(row.settlementFen)} × 费率 ${row.rate} = ${y(expectedFen)}，账单手续费 ${fee} 分`,
+    en: `Fee differs: settlement ${y(row.settlementFen)} × rate ${row.rate} = ${y(expectedFen)}, the bill says ${fee} fen`,
+  };
+}
+
 export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileReport {
   const settings: ReconcileSettings = { ...DEFAULT_SETTINGS, ...input.settings };
   const live = input.live ?? new Map<string, LiveState>();
@@ -431,6 +454,11 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         'zh-CN': `退款不符：账单 ${y(billRefundFen)}（${rs.length} 笔），台账 ${y(ledgerRefund)}${snapshot ? '；账单中的退款状态是出账时的快照，请查询退款最终状态' : ''}`,
         en: `Refunds differ: bill ${y(billRefundFen)} (${rs.length} refund${rs.length === 1 ? '' : 's'}), ledger ${y(ledgerRefund)}${snapshot ? "; the bill's refund status is a snapshot: query the refund's final state" : ''}`,
       });
+      continue;
+    }
+    const fee = feeProblem(pr);
+    if (fee !== null) {
+      add('fee-mismatch', key, p, rs, l, 'check-fee-with-wechat', fee);
       continue;
     }
     counts.matched++;

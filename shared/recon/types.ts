@@ -12,6 +12,8 @@ export const CATEGORIES = [
   'refund-mismatch',
   'duplicate',
   'cross-day',
+  /** An extension of the contract's list: the bill's own fee disagrees with its rate. */
+  'fee-mismatch',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -121,6 +123,7 @@ export type SuggestedAction =
   | 'check-ledger-refund'
   | 'resolve-duplicate'
   | 'requery-later'
+  | 'check-fee-with-wechat'
   | 'redownload-original-file';
 
 export interface ReconcileItem {

@@ -5,13 +5,17 @@ import type { LedgerRow, TradeBillRow } from '../../../shared/import/types.ts';
 import type { BillInput, LiveState, ReconcileInput } from '../../../shared/recon/types.ts';
 
 let line = 1;
+/** WeChat's fee at 0.60%: settlement × rate, half up to the fen. */
+const fee60 = (settlementFen: number) => Math.floor((2 * settlementFen * 60 + 10_000) / 20_000) * 1000;
+
 function pay(outTradeNo: string, orderFen: number, tradeTime = '2026-11-26 12:00:00', over: Partial<TradeBillRow> = {}): TradeBillRow {
   line++;
+  const settlementFen = over.settlementFen ?? orderFen;
   return {
     line, tradeTime, appId: 'wx1', mchId: '1900000001', subMchId: '0', deviceInfo: '', transactionId: `42000${outTradeNo.padStart(23, '0')}`,
     outTradeNo, openId: 'o', tradeType: 'JSAPI', tradeState: 'SUCCESS', bankType: 'CMC', currency: 'CNY', settlementFen: orderFen,
     orderFen, couponFen: 0, refundId: null, outRefundNo: null, refundFen: 0, couponRefundFen: 0, refundType: '', refundStatus: '',
-    refundAppliedAt: null, refundSucceededAt: null, body: '', attach: '', feeMilliFen: 0, rate: '0.60%', refundRequestFen: 0, rateNote: '', ...over,
+    refundAppliedAt: null, refundSucceededAt: null, body: '', attach: '', feeMilliFen: fee60(settlementFen), rate: '0.60%', refundRequestFen: 0, rateNote: '', ...over,
   };
 }
 function refund(outTradeNo: string, fen: number, refundId: string, tradeTime = '2026-11-26 15:00:00'): TradeBillRow {
@@ -135,6 +139,16 @@ describe('reconcile', () => {
     const r = reconcile({ bills: [bill([pay('H1', 100), pay('H2', 100), pay('H3', 100)])], ledgers: [], live: new Map([live('H1', 'SUCCESS'), live('H2', 'REFUND')]) });
     expect(r.items.map((i) => [i.category, i.outTradeNo])).toEqual([['refund-mismatch', 'H2']]);
     expect(r.summary.counts.matched).toBe(2);
+  });
+
+  it('checks the bill\'s fee against its rate, half up to the fen', () => {
+    expect(fee60(600)).toBe(4000); // 6.00 × 0.60% = 0.036 → 0.04, as the WxJava sample shows
+    const r = reconcile({
+      bills: [bill([pay('J1', 600), pay('J2', 600, undefined, { feeMilliFen: 3000 }), pay('J3', 1, undefined, { rate: '1.00%', feeMilliFen: 0 })])],
+      ledgers: [ledger([led('J1', 600), led('J2', 600), led('J3', 1)])],
+    });
+    expect(r.items.map((i) => [i.category, i.outTradeNo, i.suggestedAction])).toEqual([['fee-mismatch', 'J2', 'check-fee-with-wechat']]);
+    expect(r.items[0]!.explanations['zh-CN']).toBe('手续费不符：应结 6.00 × 费率 0.60% = 0.04，账单手续费 3.000 分');
   });
 
   it('rows whose ids a spreadsheet damaged are items, not silently dropped', () => {
