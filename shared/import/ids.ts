@@ -51,12 +51,12 @@ export function classifyIdCodes(codes: Uint8Array | Uint16Array, start: number, 
     for (let k = start + EXCEL_SIGNIFICANT_DIGITS; k < end; k++) if (codes[k] !== 48) return IdShape.Digits;
     return IdShape.Rounded;
   }
-  // Scientific: [+-]? digits (. digits)? [eE] [+-]? digits
+  // Scientific as a spreadsheet writes it: one digit, optional decimals, E, a sign, 1-3 digits
+  // (`4.2E+27`, `4.20000092520210E+27`). Requiring all of that keeps hex order numbers such as
+  // `76794078368359603449e77696995400` intact.
   let k = start;
-  if (codes[k] === 43 || codes[k] === 45) k++;
-  const intStart = k;
-  while (k < end && codes[k]! >= 48 && codes[k]! <= 57) k++;
-  if (k === intStart) return IdShape.Plain;
+  if (codes[k]! < 48 || codes[k]! > 57) return IdShape.Plain;
+  k++;
   if (codes[k] === 46) {
     k++;
     const fracStart = k;
@@ -65,10 +65,11 @@ export function classifyIdCodes(codes: Uint8Array | Uint16Array, start: number, 
   }
   if (codes[k] !== 69 && codes[k] !== 101) return IdShape.Plain;
   k++;
-  if (codes[k] === 43 || codes[k] === 45) k++;
+  if (codes[k] !== 43 && codes[k] !== 45) return IdShape.Plain;
+  k++;
   const expStart = k;
   while (k < end && codes[k]! >= 48 && codes[k]! <= 57) k++;
-  return k === end && k > expStart ? IdShape.Scientific : IdShape.Plain;
+  return k === end && k > expStart && k - expStart <= 3 ? IdShape.Scientific : IdShape.Plain;
 }
 
 const scratch = new Uint16Array(128);
