@@ -1,17 +1,22 @@
 /**
- * `npm run bench [-- --rows N] [--only csv|xlsx|ledger] [--runs K]`
+ * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile] [--runs K]`
  *
  * Generates format-exact test files once (cached in bench/.data/, rebuilt when the generator
  * options or the generator sources change), then measures `wxrecon inspect --json` on each in a
  * fresh child process: wall time from spawn to exit, and peak RSS reported by bench/rss-hook.ts.
  * Every run's JSON is checked against the generator's truth; a wrong answer is a failure however
  * fast. Prints a table, writes bench/.data/results.json, and exits 1 when a target is missed.
+ *
+ * `reconcile` measures the big bill against its ledger twice: the engine alone (bench/engine.ts:
+ * `reconcile()` on rows already imported, median of 3 calls, RSS growth above the imported
+ * inputs), and the whole `wxrecon reconcile --out` command. Both reports' `summary.counts` must
+ * equal what the ledger generator planted.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeLedgerFile, type LedgerOptions, type LedgerTruth } from '../test/generators/ledger.ts';
@@ -22,6 +27,7 @@ import {
   type TradeBillOptions,
 } from '../test/generators/trade-bill.ts';
 import { writeXlsx } from '../test/generators/xlsx-writer.ts';
+import { CATEGORIES, type Category } from '../shared/recon/types.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA_DIR = join(ROOT, 'bench', '.data');
@@ -30,6 +36,9 @@ const RESULTS_PATH = join(DATA_DIR, 'results.json');
 const HOOK_URL = pathToFileURL(join(ROOT, 'bench', 'rss-hook.ts')).href;
 const CLI = join(ROOT, 'bin', 'wxrecon.js');
 const FLOOR_SCRIPT = join(ROOT, 'bench', 'count-lines.ts');
+const ENGINE_SCRIPT = join(ROOT, 'bench', 'engine.ts');
+/** `reconcile()` calls per engine measurement (in one process) unless --runs says otherwise. */
+const ENGINE_CALLS = 3;
 /** A change in any of these rebuilds the cached files. */
 const GENERATOR_SOURCES = [
   'test/generators/random.ts',
@@ -61,9 +70,10 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger] [--runs K]\n' +
+    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile] [--runs K]\n' +
       '  --rows N   rows of the big bill (default 1000000); the small XLSX has min(N, 100000)\n' +
-      '  --only     measure only the CSV bill, the XLSX bills or the ledger\n' +
+      '  --only     measure only the CSV bill, the XLSX bills, the ledger, or reconciling the CSV\n' +
+      '             bill against the ledger (engine alone and the whole command)\n' +
       '  --runs K   runs per measurement, median wall time (default 3, or 1 for files over 100 MB)\n',
   );
   process.exit(0);
@@ -71,7 +81,9 @@ if (args.help) {
 const ROWS = Number(args.rows);
 if (!Number.isSafeInteger(ROWS) || ROWS < 1) usage(`--rows must be a positive integer, got ${args.rows}`);
 const ONLY = args.only;
-if (ONLY !== undefined && !['csv', 'xlsx', 'ledger'].includes(ONLY)) usage(`--only must be csv, xlsx or ledger, got ${ONLY}`);
+if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile'].includes(ONLY)) {
+  usage(`--only must be csv, xlsx, ledger or reconcile, got ${ONLY}`);
+}
 const RUNS = args.runs === undefined ? null : Number(args.runs);
 if (RUNS !== null && (!Number.isSafeInteger(RUNS) || RUNS < 1)) usage(`--runs must be a positive integer, got ${args.runs}`);
 
@@ -307,6 +319,10 @@ interface Measurement {
   reason: string | null;
   /** CPU busy fraction just before each run; above ~0.08 the figures are noisy. */
   cpuBusyBefore: (number | null)[];
+  /** What `peakRssMiB` means when it is not the child's peak RSS. */
+  rssMeaning?: string;
+  /** Measurement-specific figures (reconcile: per-call times, heap growth, counts). */
+  detail?: Record<string, unknown>;
 }
 
 async function measure(
@@ -410,18 +426,217 @@ function differences(label: string, expected: object, actual: unknown): string[]
 }
 
 // ------------------------------------------------------------------------------------------------
+// Reconciling
+
+/**
+ * The `summary.counts` a report of the bill against its ledger must have, from the ledger
+ * generator's truth. Every discrepancy category is what the generator planted (it plants no
+ * fee-mismatch). The truth's `matched` counts only the bill's paid orders the ledger agrees with;
+ * the engine's also counts the other orders both sides agree on: the orders the bill only refunds
+ * (paid on an earlier day), which the ledger lists with that refund, and the ledger's unpaid or
+ * closed orders, which the bill rightly lacks.
+ */
+function expectedCounts(truth: LedgerTruth): Record<Category | 'matched', number> {
+  const planted = truth.counts as Partial<Record<string, number>>;
+  const counts = Object.fromEntries(CATEGORIES.map((c) => [c, planted[c] ?? 0])) as Record<Category | 'matched', number>;
+  counts.matched = truth.counts.matched + (truth.earlierDayOrdersListed ? truth.earlierDayOrders : 0) + truth.unpaidOrders;
+  return counts;
+}
+
+/** Planted orders the report puts elsewhere, and report items on orders nothing was planted on. */
+interface OrderDifference {
+  generator: string;
+  engine: string;
+  count: number;
+  examples: string[];
+}
+
+/** [category, outTradeNo, transactionId] of each report item. */
+type ItemKey = readonly [string, string | null, string | null];
+
+function checkReconcileAnswer(truth: LedgerTruth, counts: unknown, items: readonly ItemKey[]): { reason: string | null; differences: OrderDifference[] } {
+  const problems: string[] = [];
+  const expected = expectedCounts(truth);
+  if (typeof counts !== 'object' || counts === null) problems.push('summary.counts missing');
+  else {
+    const got = counts as Record<string, unknown>;
+    for (const [k, v] of Object.entries(expected)) if (got[k] !== v) problems.push(`counts.${k} ${String(got[k])}, expected ${v}`);
+  }
+  // Order by order, so a wrong count comes with the orders behind it.
+  const engine = new Map<string, string>();
+  const unkeyed: string[] = [];
+  for (const [category, key, transactionId] of items) {
+    if (key === null) unkeyed.push(`${category} of transaction ${transactionId ?? '?'}`);
+    else engine.set(key, category);
+  }
+  // The importers take an id for spreadsheet-damaged when it looks like one; the bench's ids are intact.
+  if (unkeyed.length > 0) problems.push(`${unkeyed.length} items without an order number (${unkeyed.slice(0, 4).join(', ')})`);
+  const groups = new Map<string, OrderDifference>();
+  const note = (key: string, generator: string, engineSays: string): void => {
+    const id = `${generator} → ${engineSays}`;
+    let g = groups.get(id);
+    if (g === undefined) groups.set(id, (g = { generator, engine: engineSays, count: 0, examples: [] }));
+    g.count++;
+    if (g.examples.length < 3) g.examples.push(key);
+  };
+  const planted = new Set<string>();
+  for (const p of truth.planted) {
+    planted.add(p.outTradeNo);
+    const says = engine.get(p.outTradeNo) ?? 'matched (no item)';
+    if (says !== p.category) note(p.outTradeNo, p.category, says);
+  }
+  for (const [key, category] of engine) if (!planted.has(key)) note(key, 'nothing planted', category);
+  const differences = [...groups.values()].sort((a, b) => b.count - a.count);
+  for (const d of differences) problems.push(`${d.count} orders: generator ${d.generator}, report ${d.engine} (e.g. ${d.examples.join(', ')})`);
+  return { reason: problems.length === 0 ? null : problems.join('; '), differences };
+}
+
+interface EngineOutput {
+  importMs: number;
+  billRows: number;
+  ledgerRows: number;
+  postImport: { rssMiB: number; heapUsedMiB: number };
+  peakResets: boolean;
+  runs: { ms: number; rssGrowthMiB: number; heapGrowthMiB: number }[];
+  counts: unknown;
+  items: ItemKey[];
+}
+
+/** The engine alone (bench/engine.ts), then the whole `wxrecon reconcile` command. */
+async function measureReconcile(bill: DataFile, ledger: DataFile): Promise<void> {
+  const truth = ledger.ledger!;
+  const pair: DataFile = {
+    name: `${bill.name} × ${ledger.name}`,
+    path: `${bill.path} + ${ledger.path}`,
+    kind: 'ledger-csv',
+    rows: bill.rows + ledger.rows,
+    lines: null,
+    bill: bill.bill,
+    ledger: truth,
+    sizeBytes: bill.sizeBytes + ledger.sizeBytes,
+  };
+  await warm(bill.path);
+  await warm(ledger.path);
+
+  // The engine alone.
+  const calls = RUNS ?? ENGINE_CALLS;
+  const engineName = 'reconcile() engine alone';
+  log(`measuring ${engineName} (${calls} call${calls === 1 ? '' : 's'} in one process) …`);
+  const busy = await waitForQuiet();
+  if (busy !== null && busy > QUIET_CPU_BUSY) log(`  note: CPU ${(busy * 100).toFixed(0)} % busy before this run; figures may be noisy`);
+  const r = await runChild(ENGINE_SCRIPT, [bill.path, ledger.path, String(calls)]);
+  let reason: string | null = null;
+  let out: EngineOutput | null = null;
+  let differences: OrderDifference[] = [];
+  if (r.exitCode !== 0) reason = `exit ${r.exitCode}: ${r.stderrTail || '(no stderr)'}`;
+  else {
+    try {
+      out = JSON.parse(r.stdout) as EngineOutput;
+    } catch {
+      reason = `stdout is not JSON: ${r.stdout.slice(0, 120)}`;
+    }
+  }
+  if (out !== null) {
+    const problems: string[] = [];
+    if (out.billRows !== bill.rows) problems.push(`bill rows ${out.billRows}, expected ${bill.rows}`);
+    if (out.ledgerRows !== ledger.rows) problems.push(`ledger rows ${out.ledgerRows}, expected ${ledger.rows}`);
+    const checked = checkReconcileAnswer(truth, out.counts, out.items);
+    differences = checked.differences;
+    if (checked.reason !== null) problems.push(checked.reason);
+    if (problems.length > 0) reason = problems.join('; ');
+  }
+  const wallMs = out === null ? null : median(out.runs.map((x) => x.ms));
+  const growthMiB = out === null ? null : Math.max(...out.runs.map((x) => x.rssGrowthMiB));
+  // Targets are judged even when the answer is wrong, so one run tells both.
+  if (out !== null) {
+    const misses = reason === null ? [] : [reason];
+    if (wallMs! >= 1000) misses.push(`reconcile() ${seconds(wallMs!)} s ≥ 1.00 s`);
+    if (growthMiB! >= 150) misses.push(`RSS +${growthMiB!.toFixed(0)} MiB ≥ 150 MiB over the inputs`);
+    if (misses.length > 0) reason = misses.join('; ');
+  }
+  const engine: Measurement = {
+    name: engineName,
+    file: pair.path,
+    sizeBytes: pair.sizeBytes,
+    rows: pair.rows,
+    runs: out?.runs.length ?? 0,
+    wallS: wallMs === null ? null : wallMs / 1000,
+    wallRunsS: out?.runs.map((x) => x.ms / 1000) ?? [],
+    peakRssMiB: growthMiB,
+    target: '< 1 s, < 150 MiB over inputs',
+    verdict: reason === null ? 'PASS' : 'FAIL',
+    reason,
+    cpuBusyBefore: [busy],
+    rssMeaning: `the largest RSS growth of one reconcile() call above the RSS after importing both files${out?.peakResets === false ? ' (peak not resettable here: lifetime peak used)' : ''}`,
+    detail: {
+      importS: out === null ? null : out.importMs / 1000,
+      postImportRssMiB: out?.postImport.rssMiB ?? null,
+      postImportHeapUsedMiB: out?.postImport.heapUsedMiB ?? null,
+      calls: out?.runs ?? [],
+      childPeakRssMiB: r.maxRssKiB === null ? null : r.maxRssKiB / 1024,
+      counts: out?.counts ?? null,
+      expectedCounts: expectedCounts(truth),
+      differences,
+    },
+  };
+  log(`  ${engine.verdict}${reason ? `: ${reason}` : ''}`);
+  measurements.push(engine);
+
+  // The whole command, from spawn to exit.
+  const outPath = join(DATA_DIR, `reconcile-${ROWS}.json`);
+  // The report stays for inspection; a stale one must not pass for this run's.
+  rmSync(outPath, { force: true });
+  let commandDifferences: OrderDifference[] = [];
+  let commandCounts: unknown = null;
+  const command = await measure(
+    'wxrecon reconcile --out .json',
+    pair,
+    CLI,
+    ['reconcile', '--bill', bill.path, '--ledger', ledger.path, '--out', outPath],
+    runsFor(pair, false),
+    (result) => {
+      if (result.exitCode !== 0) return `exit ${result.exitCode}: ${result.stderrTail || '(no stderr)'}`;
+      if (!existsSync(outPath)) return `no report at ${outPath}`;
+      const report = JSON.parse(readFileSync(outPath, 'utf8')) as {
+        summary?: { counts?: unknown; bill?: { rows?: unknown }; ledger?: { rows?: unknown } };
+        items?: { category: string; outTradeNo: string | null; transactionId: string | null }[];
+      };
+      const problems: string[] = [];
+      if (report.summary?.bill?.rows !== bill.rows) problems.push(`bill rows ${String(report.summary?.bill?.rows)}, expected ${bill.rows}`);
+      if (report.summary?.ledger?.rows !== ledger.rows) problems.push(`ledger rows ${String(report.summary?.ledger?.rows)}, expected ${ledger.rows}`);
+      commandCounts = report.summary?.counts ?? null;
+      const checked = checkReconcileAnswer(truth, commandCounts, (report.items ?? []).map((i) => [i.category, i.outTradeNo, i.transactionId] as const));
+      commandDifferences = checked.differences;
+      if (checked.reason !== null) problems.push(checked.reason);
+      return problems.length === 0 ? null : problems.join('; ');
+    },
+    { text: '< 4 s, < 1000 MiB', maxWallMs: 4000, maxRssMiB: 1000 },
+  );
+  // A wrong answer fails however fast, but the figures still tell where the time goes.
+  if (command.wallS === null && command.wallRunsS.length > 0) {
+    command.wallS = median(command.wallRunsS);
+    const misses = [command.reason!];
+    if (command.wallS > 4) misses.push(`wall ${command.wallS.toFixed(2)} s > 4.00 s`);
+    if (command.peakRssMiB !== null && command.peakRssMiB >= 1000) misses.push(`peak ${command.peakRssMiB.toFixed(0)} MiB ≥ 1000 MiB`);
+    command.reason = misses.join('; ');
+  }
+  command.detail = { counts: commandCounts, expectedCounts: expectedCounts(truth), differences: commandDifferences };
+  measurements.push(command);
+}
+
+// ------------------------------------------------------------------------------------------------
 // Main
 
 const measurements: Measurement[] = [];
-const wants = (what: 'csv' | 'xlsx' | 'ledger'): boolean => ONLY === undefined || ONLY === what;
+const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile'): boolean => ONLY === undefined || ONLY === what;
 const inspectArgs = (data: DataFile): string[] => ['inspect', data.path, '--json'];
 
 const smallXlsxRows = Math.min(SMALL_XLSX_ROWS, ROWS);
 const files = {
-  csv: wants('csv') ? await billCsv(ROWS) : null,
+  csv: wants('csv') || wants('reconcile') ? await billCsv(ROWS) : null,
   xlsxSmall: wants('xlsx') ? await billXlsx(smallXlsxRows) : null,
   xlsxBig: wants('xlsx') && ROWS > smallXlsxRows ? await billXlsx(ROWS) : null,
-  ledger: wants('ledger') ? await ledgerCsv(ROWS) : null,
+  ledger: wants('ledger') || wants('reconcile') ? await ledgerCsv(ROWS) : null,
 };
 
 /** A CSV measured against the floor of decoding it as UTF-8 and counting its lines. */
@@ -439,7 +654,7 @@ async function measureAgainstFloor(data: NonNullable<typeof files.csv>): Promise
   );
 }
 
-if (files.csv) await measureAgainstFloor(files.csv);
+if (files.csv && wants('csv')) await measureAgainstFloor(files.csv);
 for (const [data, target] of [
   [files.xlsxSmall, { text: '< 2 s, < 300 MiB', maxWallMs: 2000, maxRssMiB: 300 }],
   [files.xlsxBig, { text: '< 12 s, < 1300 MiB', maxWallMs: 12_000, maxRssMiB: 1300 }],
@@ -448,7 +663,8 @@ for (const [data, target] of [
   await warm(data.path);
   measurements.push(await measure(`inspect ${data.name}`, data, CLI, inspectArgs(data), runsFor(data, false), checkInspect(data), target));
 }
-if (files.ledger) await measureAgainstFloor(files.ledger);
+if (files.ledger && wants('ledger')) await measureAgainstFloor(files.ledger);
+if (wants('reconcile')) await measureReconcile(files.csv!, files.ledger!);
 
 printTable(measurements);
 writeFileSync(
@@ -471,7 +687,7 @@ function printTable(ms: Measurement[]): void {
   const header = ['what', 'file', 'size MB', 'rows', 'wall s', 'MB/s', 'rows/s', 'peak MiB', 'target', 'result'];
   const rows = ms.map((m) => [
     m.name,
-    m.file.slice(DATA_DIR.length + 1),
+    m.file.split(' + ').map((f) => relative(DATA_DIR, f)).join(' + '),
     (m.sizeBytes / 1e6).toFixed(1),
     count(m.rows),
     m.wallS === null ? '-' : m.wallS.toFixed(3),
@@ -484,6 +700,7 @@ function printTable(ms: Measurement[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  for (const m of ms) if (m.rssMeaning) out.push(`note: ${m.name}: "peak MiB" is ${m.rssMeaning}`);
   for (const m of ms) if (m.reason) out.push(`${m.verdict}: ${m.name}: ${m.reason}`);
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -23,7 +23,7 @@ Options:
   --bill FILE             a trade bill (ALL, SUCCESS or REFUND; CSV, .gz, .xlsx, .xls); repeat for several
   --ledger FILE           the merchant's order export; repeat for several
   --mapping FILE          ledger mapping file (JSON), see the README
-  --out FILE              write the report: .json or .csv by extension
+  --out FILE              write the report: .xlsx, .csv or .json by extension
   --json                  print the report (the contract's JSON) on stdout
   --fail-on LIST          exit 1 when any item falls in these categories (comma-separated), e.g.
                           missing-in-ledger,missing-in-bill,amount-mismatch
@@ -43,7 +43,7 @@ Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/
   --bill 文件             交易账单（ALL、SUCCESS 或 REFUND；CSV、.gz、.xlsx、.xls），可重复
   --ledger 文件           商户台账，可重复
   --mapping 文件          台账映射文件（JSON），见 README
-  --out 文件              写出报告：按扩展名 .json 或 .csv
+  --out 文件              写出报告：按扩展名 .xlsx、.csv 或 .json
   --json                  在标准输出打印报告（契约规定的 JSON）
   --fail-on 类别列表      出现这些类别的差错时退出码为 1（逗号分隔）
   --cross-day-window 分钟 日切 00:00 前后多少分钟内的台账支付视为跨日在途（默认 30）
@@ -113,8 +113,8 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   if (toleranceFen === null) return usageError(io, lang, '--tolerance-fen takes a whole number of fen', '--tolerance-fen 须为整数（分）');
   const out = v.out as string | undefined;
   const outKind = out === undefined ? null : extname(out).toLowerCase();
-  if (outKind !== null && outKind !== '.json' && outKind !== '.csv') {
-    return usageError(io, lang, `--out: write .json or .csv (the .xlsx report is not available yet)`, `--out：请写 .json 或 .csv（.xlsx 报告尚未提供）`);
+  if (outKind !== null && outKind !== '.json' && outKind !== '.csv' && outKind !== '.xlsx') {
+    return usageError(io, lang, `--out: write .xlsx, .csv or .json`, `--out：报告格式为 .xlsx、.csv 或 .json`);
   }
   let mapping: LedgerMapping | undefined;
   if (v.mapping !== undefined) {
@@ -184,7 +184,8 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   report.meta = { generatedAt: new Date().toISOString(), tool: 'wxrecon 0.1.0', lang, inputs };
   if (out !== undefined) {
     try {
-      await writeFileAtomic(out, outKind === '.csv' ? reportToCsv(report, lang) : JSON.stringify(report, null, 2) + '\n');
+      if (outKind === '.xlsx') await (await import('../report/xlsx-report.ts')).writeXlsxReport(out, report, { lang });
+      else await writeFileAtomic(out, outKind === '.csv' ? reportToCsv(report, lang) : JSON.stringify(report, null, 2) + '\n');
     } catch (e) {
       io.stderr(`wxrecon: ${out}: ${(e as Error).message}\n`);
       return EXIT_IO;

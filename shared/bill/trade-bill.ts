@@ -314,21 +314,23 @@ export class TradeBillParser implements TableParser {
     let row: TradeBillRow | null = null;
     if (ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
-      const time = (i: number) => (i >= 0 ? (parseBeijingTime(c.ascii(i))?.text ?? null) : null);
+      // Columns with a handful of values share one string each instead of 1M copies.
+      const few = (i: number) => this.lowVariety.get(c, i);
+      const time = (i: number) => (i >= 0 && !c.isBlank(i) ? (parseBeijingTime(c.ascii(i))?.text ?? null) : null);
       row = {
         line: c.line,
         tradeTime: timeKey >= 0 ? timeKeyToText(timeKey) : null,
-        appId: text(col.appId),
+        appId: few(col.appId),
         mchId,
         subMchId,
-        deviceInfo: text(col.deviceInfo),
+        deviceInfo: few(col.deviceInfo),
         transactionId: tx?.value ?? null,
         outTradeNo: otn?.value ?? null,
         openId: text(col.openId),
-        tradeType: text(col.tradeType),
+        tradeType: few(col.tradeType),
         tradeState,
-        bankType: text(col.bankType),
-        currency: text(col.currency),
+        bankType: few(col.bankType),
+        currency: few(col.currency),
         settlementFen: settlement,
         orderFen: order ?? 0,
         couponFen: coupon,
@@ -336,16 +338,16 @@ export class TradeBillParser implements TableParser {
         outRefundNo: orn?.value ?? null,
         refundFen: refund,
         couponRefundFen: couponRefund,
-        refundType: text(col.refundType),
-        refundStatus: text(col.refundStatus),
+        refundType: few(col.refundType),
+        refundStatus: few(col.refundStatus),
         refundAppliedAt: time(col.refundAppliedAt),
         refundSucceededAt: time(col.refundSucceededAt),
         body: text(col.body),
         attach: text(col.attach),
         feeMilliFen: fee ?? 0,
-        rate: text(col.rate),
+        rate: few(col.rate),
         refundRequestFen: refundRequest,
-        rateNote: text(col.rateNote),
+        rateNote: few(col.rateNote),
       };
       if (this.extraColumns.length > 0) {
         const extra: Record<string, string> = {};

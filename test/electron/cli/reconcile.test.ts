@@ -64,6 +64,9 @@ describe('wxrecon reconcile', () => {
     expect(csv).toMatch(/金额不符,S20210128153505214586,`4200000910202101282955148400,0\.01,0\.02,/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await run('reconcile', '--bill', BILL, '--ledger', ledger, '--fail-on', 'duplicate')).code).toBe(0);
+    const xlsx = join(dir, 'report.xlsx');
+    expect((await run('reconcile', '--bill', BILL, '--ledger', ledger, '--out', xlsx)).code).toBe(0);
+    expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('refuses a personal statement given as the bill, in the user\'s language', async () => {
