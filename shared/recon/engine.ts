@@ -39,6 +39,24 @@ interface LedgerEntry {
   row: LedgerRow;
   file: string;
 }
+interface OrderEntry {
+  payments: BillPayment[] | null;
+  refunds: BillRefund[] | null;
+  ledger: LedgerEntry[] | null;
+}
+
+/** One payment shown by two bills (ALL and SUCCESS) has one transaction id. */
+function samePayment(a: TradeBillRow, b: TradeBillRow): boolean {
+  if (a.transactionId !== null && b.transactionId !== null) return a.transactionId === b.transactionId;
+  return a.tradeTime === b.tradeTime && a.orderFen === b.orderFen;
+}
+
+/** One refund shown by two bills (ALL and REFUND) has one refund id. */
+function sameRefund(a: TradeBillRow, b: TradeBillRow): boolean {
+  if (a.refundId !== null && b.refundId !== null) return a.refundId === b.refundId;
+  if (a.outRefundNo !== null && b.outRefundNo !== null) return a.outRefundNo === b.outRefundNo;
+  return false;
+}
 
 /** Money for explanations: yuan with two decimals. */
 const y = fenToYuanText;
@@ -121,12 +139,25 @@ function ledgerRefundFen(r: LedgerRow): number {
  * Returns the explanation when the bill's own fee disagrees, else null (also when the row has no
  * usable rate).
  */
+const RATES = new Map<string, [number, number] | null>();
+
+/** `0.60%` → [60, 10000]: the rate as an exact fraction; parsed once per distinct text. */
+function rateFraction(text: string): [number, number] | null {
+  let r = RATES.get(text);
+  if (r === undefined) {
+    const m = /^(\d+)(?:\.(\d{1,4}))?%$/.exec(text.trim());
+    const decimals = m?.[2] ?? '';
+    r = m === null ? null : [Number(m[1]! + decimals), 100 * 10 ** decimals.length];
+    if (RATES.size < 1000) RATES.set(text, r);
+  }
+  return r;
+}
+
 export function feeProblem(row: TradeBillRow): { 'zh-CN': string; en: string } | null {
-  const m = /^(\d+)(?:\.(\d{1,4}))?%$/.exec(row.rate.trim());
-  if (m === null || row.settlementFen === null || row.tradeState !== 'SUCCESS') return null;
-  const decimals = m[2] ?? '';
-  const numerator = Number(m[1]! + decimals);
-  const denominator = 100 * 10 ** decimals.length;
+  if (row.settlementFen === null || row.tradeState !== 'SUCCESS') return null;
+  const fraction = rateFraction(row.rate);
+  if (fraction === null) return null;
+  const [numerator, denominator] = fraction;
   // Half-up rounding in integers: floor((2·s·n + d) / 2d).
   const expectedFen = Math.floor((2 * row.settlementFen * numerator + denominator) / (2 * denominator));
   const expectedMilliFen = expectedFen * 1000;
@@ -144,12 +175,18 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
   const items: ReconcileItem[] = [];
   const counts = Object.fromEntries([...CATEGORIES, 'matched'].map((c) => [c, 0])) as Record<Category | 'matched', number>;
 
-  // ---- Index the bills.
-  const payments = new Map<string, BillPayment[]>();
-  const refunds = new Map<string, BillRefund[]>();
-  const seenPayments = new Set<string>();
-  const seenRefunds = new Set<string>();
+  // ---- Index both sources in one map: one insert per order, no lookups per order later.
+  const orders = new Map<string, OrderEntry>();
+  const entryOf = (key: string): OrderEntry => {
+    let e = orders.get(key);
+    if (e === undefined) {
+      e = { payments: null, refunds: null, ledger: null };
+      orders.set(key, e);
+    }
+    return e;
+  };
   const billDays = new Set<string>();
+  let lastDay = '';
   let billRows = 0;
   let paidCount = 0;
   let paidFen = 0;
@@ -159,47 +196,46 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
   for (const bill of input.bills) {
     for (const row of bill.rows) {
       billRows++;
-      const day = dayOf(row.tradeTime);
+      const t = row.tradeTime;
       const isRefund = bill.billType === 'REFUND' || row.tradeState === 'REFUND';
+      // REFUND bills date rows by the original payment, so they do not say which days are covered.
+      if (t !== null && bill.billType !== 'REFUND' && (lastDay === '' || !t.startsWith(lastDay))) {
+        lastDay = t.slice(0, 10);
+        billDays.add(lastDay);
+      }
+      const key = row.outTradeNo;
       if (isRefund) {
-        // The same refund in an ALL and a REFUND bill is one refund.
-        const id = row.refundId ?? row.outRefundNo ?? `${bill.file}:${row.line}`;
-        if (seenRefunds.has(id)) continue;
-        seenRefunds.add(id);
         const amountFen = row.refundRequestFen ?? row.refundFen ?? 0;
-        refundCount++;
-        refundFen += amountFen;
-        if (bill.billType !== 'REFUND' && day !== null) billDays.add(day);
-        const key = row.outTradeNo;
         if (key === null) {
+          refundCount++;
+          refundFen += amountFen;
           orphanBill.push({ row, file: bill.file });
           continue;
         }
-        const list = refunds.get(key);
-        const entry: BillRefund = { row, file: bill.file, amountFen };
-        if (list === undefined) refunds.set(key, [entry]);
-        else list.push(entry);
+        const e = entryOf(key);
+        // The same refund in an ALL and a REFUND bill is one refund.
+        if (e.refunds !== null && e.refunds.some((x) => sameRefund(x.row, row))) continue;
+        refundCount++;
+        refundFen += amountFen;
+        (e.refunds ??= []).push({ row, file: bill.file, amountFen });
         continue;
       }
-      if (day !== null) billDays.add(day);
-      const id = row.transactionId ?? `${row.outTradeNo}|${row.tradeTime}|${row.orderFen}`;
-      if (seenPayments.has(id)) continue;
-      seenPayments.add(id);
-      paidCount++;
-      paidFen += row.orderFen;
-      const key = row.outTradeNo;
       if (key === null) {
+        paidCount++;
+        paidFen += row.orderFen;
         orphanBill.push({ row, file: bill.file });
         continue;
       }
-      const list = payments.get(key);
-      if (list === undefined) payments.set(key, [{ row, file: bill.file }]);
-      else list.push({ row, file: bill.file });
+      const e = entryOf(key);
+      // The same payment in an ALL and a SUCCESS bill of one day is one payment.
+      if (e.payments !== null && e.payments.some((x) => samePayment(x.row, row))) continue;
+      paidCount++;
+      paidFen += row.orderFen;
+      (e.payments ??= []).push({ row, file: bill.file });
     }
   }
 
-  // ---- Index the ledgers.
-  const ledger = new Map<string, LedgerEntry[]>();
+  // ---- The ledgers.
   const orphanLedger: LedgerEntry[] = [];
   let ledgerRows = 0;
   let ledgerPaidCount = 0;
@@ -217,9 +253,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         orphanLedger.push({ row, file: file.file });
         continue;
       }
-      const list = ledger.get(row.outTradeNo);
-      if (list === undefined) ledger.set(row.outTradeNo, [{ row, file: file.file }]);
-      else list.push({ row, file: file.file });
+      (entryOf(row.outTradeNo).ledger ??= []).push({ row, file: file.file });
     }
   }
   const hasLedger = input.ledgers.length > 0;
@@ -264,13 +298,13 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
     });
   }
 
-  // ---- Order by order.
-  const keys = new Set<string>([...payments.keys(), ...refunds.keys(), ...ledger.keys()]);
-  for (const key of [...keys].sort()) {
-    const ps = payments.get(key) ?? [];
-    const rs = refunds.get(key) ?? [];
-    const ls = ledger.get(key) ?? [];
-    const liveState = live.get(key);
+  // ---- Order by order (items are sorted at the end, so the map's order does not show).
+  const NONE: never[] = [];
+  for (const [key, entry] of orders) {
+    const ps = entry.payments ?? NONE;
+    const rs = entry.refunds ?? NONE;
+    const ls = entry.ledger ?? NONE;
+    const liveState = live.size === 0 ? undefined : live.get(key);
 
     if (ps.length > 1 || ls.length > 1) {
       const zh = ps.length > 1 ? `账单中该订单有 ${ps.length} 笔不同的支付（微信订单号 ${ps.map((p) => p.row.transactionId ?? '?').join('、')}）` : `台账中该订单出现 ${ls.length} 次（第 ${ls.map((l) => l.row.line).join('、')} 行）`;
