@@ -384,7 +384,8 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         });
         continue;
       }
-      this_missing_in_bill: {
+      {
+        // Paid in the ledger, absent from the bills: in transit, wrong, or missing.
         if (liveState !== undefined) {
           const s = liveState.tradeState;
           if (s === 'SUCCESS' || s === 'REFUND') {
@@ -394,26 +395,26 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
                 'zh-CN': `微信支付成功时间 ${liveState.successTime}，属于 ${d} 的账单（在途），不是差错`,
                 en: `WeChat's payment time ${liveState.successTime} puts it in the bill of ${d} (in transit), not an error`,
               });
-              break this_missing_in_bill;
+              continue;
             }
             add('missing-in-bill', key, null, rs, l, 'add-bill-for-day', {
               'zh-CN': `微信查询为支付成功（${liveState.successTime ?? ''}），但所给账单中没有：请核对账单是否完整`,
               en: `WeChat says paid (${liveState.successTime ?? ''}) but the bills given lack it: check that the bills are complete`,
             });
-            break this_missing_in_bill;
+            continue;
           }
           if (NON_FINAL_LIVE_STATES.has(s)) {
             add('missing-in-bill', key, null, rs, l, 'requery-later', {
               'zh-CN': `台账已支付 ${y(lr.amountFen ?? 0)}，微信当前状态为 ${s}（尚未最终确定），请稍后再查`,
               en: `Paid ${y(lr.amountFen ?? 0)} in the ledger; WeChat says ${s}, which is not final yet: query again later`,
             });
-            break this_missing_in_bill;
+            continue;
           }
           add('missing-in-bill', key, null, rs, l, 'mark-ledger-unpaid', {
             'zh-CN': `台账已支付 ${y(lr.amountFen ?? 0)}，微信查询为 ${s}：微信未收到这笔款，台账有误`,
             en: `Paid ${y(lr.amountFen ?? 0)} in the ledger; WeChat says ${s}: WeChat never received it, the ledger is wrong`,
           });
-          break this_missing_in_bill;
+          continue;
         }
         const d = dayOf(lr.paidAt);
         if (lr.paidAt !== null && d !== null) {
@@ -425,14 +426,14 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
               'zh-CN': `台账支付时间 ${lr.paidAt} 距日切 00:00 ${b.minutes < 1 ? '不到 1' : `仅 ${Math.round(b.minutes)}`} 分钟，可能在 ${other} 的账单中（在途）；请导入该日账单核对`,
               en: `Ledger payment time ${lr.paidAt} is ${b.minutes < 1 ? 'less than a minute' : `${Math.round(b.minutes)} minutes`} from the 00:00 cut-off; it is likely in the bill of ${other} (in transit): add that day's bill`,
             });
-            break this_missing_in_bill;
+            continue;
           }
           if (!billDays.has(d)) {
             add('missing-in-bill', key, null, rs, l, 'add-bill-for-day', {
               'zh-CN': `台账支付时间 ${lr.paidAt} 不在所给账单的日期内（${[...billDays].sort().join('、') || '无'}）：请导入 ${d} 的账单`,
               en: `Ledger payment time ${lr.paidAt} is outside the bills' days (${[...billDays].sort().join(', ') || 'none'}): add the bill of ${d}`,
             });
-            break this_missing_in_bill;
+            continue;
           }
         }
         add('missing-in-bill', key, null, rs, l, 'check-ledger-payment', {
