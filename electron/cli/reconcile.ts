@@ -124,7 +124,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   }
 
   const load = async (file: string, asLedger: boolean): Promise<FileImport | number> => {
-    const r = await importFile(file, { keepRows: true, ...(asLedger && mapping ? { mapping } : {}) });
+    const r = await importFile(file, { keepRows: true, rowDetail: 'lean', ...(asLedger && mapping ? { mapping } : {}) });
     if (r.error?.code === 'read-failed') {
       io.stderr(`wxrecon: ${file}: ${renderMessage('read-failed', r.error.params, lang)}\n`);
       return EXIT_IO;

@@ -34,6 +34,8 @@ export interface FileImport extends ParsedTable {
 export interface ImportFileOptions {
   /** Keep row records for reconciliation; inspect only counts and totals. */
   keepRows?: boolean;
+  /** With keepRows: `lean` for reconciliation (see ParseContext.rowDetail). */
+  rowDetail?: 'full' | 'lean';
   mapping?: LedgerMapping;
   /** How the file is named in results (defaults to the path as given). */
   displayName?: string;
@@ -221,7 +223,7 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
     if (inner.errorCode !== undefined) return fail(base, inner.errorCode, inner.errorParams);
     if (inner.format !== 'csv' && inner.format !== 'utf16') return fail(base, 'archive-file', { format: 'gzip' });
   }
-  const importer = new TableImporter({ keepRows: options.keepRows ?? false, strictFieldCount: true, ...(options.mapping ? { mapping: options.mapping } : {}) });
+  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, ...(options.mapping ? { mapping: options.mapping } : {}) });
 
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     // Excel's "Unicode text": UTF-16 with tabs. Transcode to UTF-8 and read it like any CSV.
@@ -275,7 +277,7 @@ async function importWorkbook(path: string, legacy: boolean, base: Omit<FileImpo
     const candidates = wanted !== undefined ? [wanted] : names;
     let firstFailure: FileImport | null = null;
     for (const name of candidates) {
-      const importer = new TableImporter({ keepRows: options.keepRows ?? false, strictFieldCount: false, ...(options.mapping ? { mapping: options.mapping } : {}) });
+      const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: false, ...(options.mapping ? { mapping: options.mapping } : {}) });
       const cursor = new SheetRowCursor({ formatDate: (serial) => serialToDateTime(serial, workbook.date1904) });
       // The cursor copies what the parsers keep, so the reader may reuse its row arrays.
       await workbook.readSheet(name, (row) => importer.row(cursor.set(row)), { reuseRows: true });

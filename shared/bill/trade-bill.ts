@@ -314,6 +314,7 @@ export class TradeBillParser implements TableParser {
     let row: TradeBillRow | null = null;
     if (ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
+      const full = ctx.rowDetail !== 'lean';
       // Columns with a handful of values share one string each instead of 1M copies.
       const few = (i: number) => this.lowVariety.get(c, i);
       const time = (i: number) => (i >= 0 && !c.isBlank(i) ? (parseBeijingTime(c.ascii(i))?.text ?? null) : null);
@@ -326,7 +327,7 @@ export class TradeBillParser implements TableParser {
         deviceInfo: few(col.deviceInfo),
         transactionId: tx?.value ?? null,
         outTradeNo: otn?.value ?? null,
-        openId: text(col.openId),
+        openId: full ? text(col.openId) : '',
         tradeType: few(col.tradeType),
         tradeState,
         bankType: few(col.bankType),
@@ -342,14 +343,14 @@ export class TradeBillParser implements TableParser {
         refundStatus: few(col.refundStatus),
         refundAppliedAt: time(col.refundAppliedAt),
         refundSucceededAt: time(col.refundSucceededAt),
-        body: text(col.body),
-        attach: text(col.attach),
+        body: full ? text(col.body) : '',
+        attach: full ? text(col.attach) : '',
         feeMilliFen: fee ?? 0,
         rate: few(col.rate),
         refundRequestFen: refundRequest,
         rateNote: few(col.rateNote),
       };
-      if (this.extraColumns.length > 0) {
+      if (full && this.extraColumns.length > 0) {
         const extra: Record<string, string> = {};
         for (const i of this.extraColumns) extra[this.header[i]!.trim()] = c.text(i);
         row.extra = extra;

@@ -21,6 +21,7 @@ const MAX_HEADER_CELLS = 256;
 
 export interface ImporterOptions {
   keepRows: boolean;
+  rowDetail?: 'full' | 'lean';
   strictFieldCount: boolean;
   mapping?: LedgerMapping;
 }
@@ -36,7 +37,7 @@ export class TableImporter {
 
   constructor(options: ImporterOptions) {
     this.options = options;
-    this.ctx = { warnings: this.warnings, keepRows: options.keepRows, strictFieldCount: options.strictFieldCount };
+    this.ctx = { warnings: this.warnings, keepRows: options.keepRows, rowDetail: options.rowDetail ?? 'full', strictFieldCount: options.strictFieldCount };
   }
 
   /** The kind is known (a header was found). */

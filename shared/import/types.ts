@@ -127,6 +127,11 @@ export interface ParseContext {
   warnings: import('./warnings.ts').WarningCollector;
   /** Keep row records (reconciliation) or only count and total them (inspect). */
   keepRows: boolean;
+  /**
+   * With keepRows: `lean` leaves out what reconciliation never reads and what costs most memory
+   * at a million rows (商品名称, 商户数据包, 用户标识, a ledger's extra columns); `full` keeps all.
+   */
+  rowDetail?: 'full' | 'lean';
   /** CSV rows must have exactly the header's field count; spreadsheets drop trailing empties. */
   strictFieldCount: boolean;
 }

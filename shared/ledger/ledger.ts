@@ -205,7 +205,7 @@ export class LedgerParser implements TableParser {
         refundFen,
         transactionId: tx?.value ?? null,
       };
-      if (this.extraColumns.length > 0) {
+      if (this.extraColumns.length > 0 && this.ctx.rowDetail !== 'lean') {
         const extra: Record<string, string> = {};
         for (const i of this.extraColumns) extra[this.name(i)] = c.text(i);
         row.extra = extra;

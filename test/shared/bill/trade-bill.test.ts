@@ -158,3 +158,23 @@ describe('other WeChat files', () => {
     expect(codes(t.warnings)).toEqual(['no-header']);
   });
 });
+
+describe('lean rows for reconciliation', () => {
+  it('leave out the texts reconciliation never reads, and keep everything it does', async () => {
+    const { TableImporter } = await import('../../../shared/import/importer.ts');
+    const { CsvReader } = await import('../../../shared/table/csv.ts');
+    const { nodeByteDecoder } = await import('../../../electron/import/byte-decoder.ts');
+    const read = (rowDetail: 'full' | 'lean') => {
+      const importer = new TableImporter({ keepRows: true, rowDetail, strictFieldCount: true });
+      const reader = new CsvReader((r) => importer.row(r), { decoder: nodeByteDecoder, encoding: 'utf-8' });
+      reader.push(fixture('wxpay-v3-tradebill-ALL-27col-2021-testmerchant.gunsluo.txt'));
+      reader.end();
+      return importer.finish().tradeRows![0]!;
+    };
+    const full = read('full');
+    const lean = read('lean');
+    expect(full).toMatchObject({ body: 'for testing', attach: 'cipher code', openId: 'ofyak5qR_1wYsC99CsWA6R9MJazA' });
+    expect(lean).toMatchObject({ body: '', attach: '', openId: '' });
+    expect({ ...lean, body: full.body, attach: full.attach, openId: full.openId }).toEqual(full);
+  });
+});
