@@ -167,6 +167,7 @@ function toFileImport(base: Omit<FileImport, keyof ParsedTable | 'warnings'>, ta
 }
 
 async function* fileChunks(path: string, chunkBytes: number, gzip: boolean, skipBytes: number): AsyncGenerator<Uint8Array> {
+  // A read stream reads ahead while the previous chunk is parsed; a read loop would not.
   const raw = createReadStream(path, { highWaterMark: chunkBytes, start: skipBytes });
   if (!gzip) {
     yield* raw as AsyncIterable<Buffer>;

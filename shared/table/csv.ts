@@ -12,6 +12,7 @@
  * that contain a quote.
  */
 import { ImportError } from '../errors.ts';
+import { copyBytes } from './bytes.ts';
 import { CellType } from './cells.ts';
 import { parseAsciiUnits, parseMoneyText, type MoneyFailureOut } from '../money/parse.ts';
 import type { AsciiSpan, ByteDecoder, RowCursor } from './row-cursor.ts';
@@ -288,7 +289,7 @@ export class CsvReader {
       let nl = buf.indexOf(LF, pos);
       if (nl < 0) {
         if (!final) {
-          this.setCarry(buf.slice(pos));
+          this.setCarry(copyBytes(buf, pos));
           return;
         }
         nl = end;
@@ -355,7 +356,7 @@ export class CsvReader {
       } else {
         const rowEnd = this.splitQuotedRow(buf, pos, final);
         if (rowEnd < 0) {
-          this.setCarry(buf.slice(pos));
+          this.setCarry(copyBytes(buf, pos));
           return;
         }
         let newlines = 0;

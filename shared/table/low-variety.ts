@@ -1,4 +1,5 @@
 import type { RowCursor } from './row-cursor.ts';
+import { copyBytes } from './bytes.ts';
 
 /**
  * Columns with few distinct values (trade states, merchant ids, ledger states like 已支付):
@@ -40,7 +41,7 @@ export class LowVarietyDecoder {
     const v = c.text(i);
     if (cache.length < this.maxPerColumn) {
       cache.push(v);
-      raws.push(bytes.slice(start, end));
+      raws.push(copyBytes(bytes, start, end));
     }
     return v;
   }

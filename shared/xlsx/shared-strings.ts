@@ -10,6 +10,7 @@
  * held any Chinese.
  */
 import { ImportError } from '../errors.ts';
+import { copyBytes } from '../table/bytes.ts';
 import type { ByteDecoder } from '../table/row-cursor.ts';
 import { unescapeXmlText } from './xml-text.ts';
 
@@ -90,7 +91,7 @@ export class SharedStringsScanner {
     b.set(bytes, before.length);
     b.fill(0, length, length + PADDING);
     const end = this.scanStrings(b, length);
-    this.carry = end < length ? b.slice(end, length) : EMPTY;
+    this.carry = end < length ? copyBytes(b, end, length) : EMPTY;
   }
 
   private scanStrings(b: Uint8Array, length: number): number {

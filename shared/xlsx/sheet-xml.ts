@@ -12,6 +12,7 @@
  * empty rows) are not made up, and a `<row>` without cells is reported with no values.
  */
 import { ImportError } from '../errors.ts';
+import { copyBytes } from '../table/bytes.ts';
 import { CellType, type SheetRow } from '../table/cells.ts';
 import { dateTimeToSerial } from './serial-date.ts';
 import {
@@ -145,7 +146,7 @@ export class SheetXmlScanner {
       // Only what may still hold the start of <sheetData> is kept.
       const keep = bytes.subarray(this.headResume);
       if (keep.length > MAX_HEAD_BYTES) throw this.corrupt(0, 'no <sheetData> in the first 16 MB');
-      this.carry = keep.slice();
+      this.carry = copyBytes(keep);
       return true;
     }
     // findSheetData has moved the phase on.

@@ -22,12 +22,16 @@ export function parseBytes(bytes: Uint8Array | string, options: ParseBytesOption
     onEncodingSwitch: (line) => importer.warnings.addOnce('encoding-switched', 'switch', {}, line),
   });
   const sizes = options.chunkSizes ?? [data.length];
+  // One reused Buffer for every chunk, overwritten between pushes: the reader (and anything it
+  // caches) must copy what it keeps, never hold a view (Buffer#slice is a view).
+  const scratch = Buffer.alloc(Math.max(1, ...sizes.map((n) => Math.min(n, data.length))));
   let pos = 0;
   let k = 0;
   while (pos < data.length && !reader.stopped) {
-    const size = Math.max(1, sizes[k++ % sizes.length]!);
-    // Copy, so that the reader cannot rely on chunks staying alive.
-    reader.push(data.slice(pos, pos + size));
+    const size = Math.min(Math.max(1, sizes[k++ % sizes.length]!), data.length - pos);
+    scratch.set(data.subarray(pos, pos + size));
+    reader.push(scratch.subarray(0, size));
+    scratch.fill(0x23); // '#': a reader that kept a view now sees garbage
     pos += size;
   }
   if (!reader.stopped) reader.end();
