@@ -5,7 +5,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import { ImportError } from '../../shared/errors.ts';
@@ -258,9 +257,6 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
   const delimiter = detectDelimiter(head);
   if (delimiter === 9 && base.format === 'csv') base.format = 'tsv';
   await importCsvChunks(chunks, head, encoding, delimiter, importer);
-  if (importer.failed === null && !importer.detected) {
-    // fall through: finish() names the reason
-  }
   // The encoding may have switched mid-file from UTF-8 to GB18030.
   const table = importer.finish();
   return toFileImport(base, table, importer.warnings.list());
@@ -346,9 +342,4 @@ export async function importFile(path: string, options: ImportFileOptions = {}):
     const err = e as NodeJS.ErrnoException;
     return fail(base, 'read-failed', { reason: err.code ?? err.message ?? String(e) });
   }
-}
-
-/** A short name for messages. */
-export function displayNameOf(path: string): string {
-  return basename(path);
 }

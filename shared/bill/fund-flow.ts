@@ -7,7 +7,7 @@ import { FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { findColumn, normalizeHeader } from '../import/headers.ts';
 import { timeKeyToText } from '../import/time.ts';
 import { cellTimeKey } from '../table/cell-time.ts';
-import { compareTotals, DayCounter } from '../import/totals.ts';
+import { DayCounter, tableResult } from '../import/totals.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { FundFlowRow, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
 import { isBlankRow } from './trade-bill.ts';
@@ -136,18 +136,7 @@ export class FundFlowParser implements TableParser {
   }
 
   finish(): ParsedTable {
-    const result: ParsedTable = {
-      kind: 'fund-flow-bill',
-      layout: `fund-flow-${this.width}`,
-      rows: this.sums.count!,
-      rejectedRows: this.rejected,
-      dateRange: this.days.range(),
-      days: this.days.toRecord(),
-      computed: this.sums,
-      integrity: compareTotals(this.declared, this.sums, this.ctx.warnings),
-      headerRow: this.headerLine,
-    };
-    if (this.declared !== undefined) result.declared = this.declared;
+    const result = tableResult('fund-flow-bill', `fund-flow-${this.width}`, this.rejected, this.days, this.declared, this.sums, this.headerLine, this.ctx.warnings);
     if (this.ctx.keepRows) result.fundFlowRows = this.kept;
     return result;
   }

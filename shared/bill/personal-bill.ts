@@ -8,7 +8,7 @@ import { findColumn, normalizeHeader } from '../import/headers.ts';
 import { normalizeIdText } from '../import/ids.ts';
 import { timeKeyToText } from '../import/time.ts';
 import { cellTimeKey } from '../table/cell-time.ts';
-import { compareTotals, DayCounter } from '../import/totals.ts';
+import { DayCounter, tableResult } from '../import/totals.ts';
 import { parseMoneyText } from '../money/parse.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { ParseContext, ParsedTable, PersonalBillRow, TableParser, Totals } from '../import/types.ts';
@@ -124,18 +124,7 @@ export class PersonalBillParser implements TableParser {
   }
 
   finish(): ParsedTable {
-    const result: ParsedTable = {
-      kind: 'personal-bill',
-      layout: `personal-${this.width}`,
-      rows: this.sums.count!,
-      rejectedRows: this.rejected,
-      dateRange: this.days.range(),
-      days: this.days.toRecord(),
-      computed: this.sums,
-      integrity: compareTotals(this.declared, this.sums, this.ctx.warnings),
-      headerRow: this.headerLine,
-    };
-    if (this.declared !== undefined) result.declared = this.declared;
+    const result = tableResult('personal-bill', `personal-${this.width}`, this.rejected, this.days, this.declared, this.sums, this.headerLine, this.ctx.warnings);
     if (this.ctx.keepRows) result.personalRows = this.kept;
     return result;
   }

@@ -12,7 +12,7 @@ import type { RowCursor } from '../table/row-cursor.ts';
 import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, BillType } from '../import/types.ts';
 import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
-import { compareTotals, DayCounter } from '../import/totals.ts';
+import { DayCounter, tableResult } from '../import/totals.ts';
 
 const COLUMN_NAMES = {
   tradeTime: ['交易时间'],
@@ -106,7 +106,6 @@ export class TradeBillParser implements TableParser {
   };
   private readonly converted: Record<IdColumn, ConvertedId[]> = { transactionId: [], outTradeNo: [], refundId: [], outRefundNo: [] };
   private convertedTracked = 0;
-  private rows = 0;
   private rejected = 0;
   private mode: 'detail' | 'summary-header-seen' | 'after-summary' = 'detail';
   private summaryKeys: (string | null)[] = [];
@@ -260,7 +259,6 @@ export class TradeBillParser implements TableParser {
       this.rejected++;
       return;
     }
-    this.rows++;
     if (col.tradeTime === 0 && !c.hasBacktick(0)) {
       ctx.warnings.addOnce('backticks-missing', 'file', {}, c.line);
     }
@@ -278,7 +276,6 @@ export class TradeBillParser implements TableParser {
     ) {
       // A row whose money cannot be read is left out of the totals rather than guessed at;
       // the warning names it, and the summary check shows the gap.
-      this.rows--;
       this.rejected++;
       return;
     }
@@ -392,22 +389,9 @@ export class TradeBillParser implements TableParser {
     if (this.convertedTracked >= MAX_CONVERTED_TRACKED) {
       this.ctx.warnings.addOnce('ids-not-all-checked', 'converted', { checked: MAX_CONVERTED_TRACKED });
     }
-    const computed = this.computedTotals();
-    const integrity = compareTotals(this.declared, computed, this.ctx.warnings);
-    const result: ParsedTable = {
-      kind: 'trade-bill',
-      billType: this.billType,
-      layout: this.layout,
-      rows: this.rows,
-      rejectedRows: this.rejected,
-      dateRange: this.days.range(),
-      days: this.days.toRecord(),
-      computed,
-      integrity,
-      headerRow: this.headerLine,
-      merchants: [...this.merchants],
-    };
-    if (this.declared !== undefined) result.declared = this.declared;
+    const result = tableResult('trade-bill', this.layout, this.rejected, this.days, this.declared, this.computedTotals(), this.headerLine, this.ctx.warnings);
+    result.billType = this.billType;
+    result.merchants = [...this.merchants];
     if (this.ctx.keepRows) result.tradeRows = this.rowsKept;
     return result;
   }

@@ -1,4 +1,4 @@
-import type { Integrity, Totals } from './types.ts';
+import type { FileKind, Integrity, ParsedTable, Totals } from './types.ts';
 import type { WarningCollector } from './warnings.ts';
 import { timeKeyToText, timeTextToKey } from './time.ts';
 
@@ -70,4 +70,33 @@ export class DayCounter {
     }
     return out;
   }
+}
+
+/**
+ * The common part of every parser's result: counts, days, and the summary check of what the
+ * file declares against what its rows add up to.
+ */
+export function tableResult(
+  kind: FileKind,
+  layout: string,
+  rejectedRows: number,
+  days: DayCounter,
+  declared: Totals | undefined,
+  computed: Totals,
+  headerRow: number,
+  warnings: WarningCollector,
+): ParsedTable {
+  const result: ParsedTable = {
+    kind,
+    layout,
+    rows: computed.count ?? 0,
+    rejectedRows,
+    dateRange: days.range(),
+    days: days.toRecord(),
+    computed,
+    integrity: compareTotals(declared, computed, warnings),
+    headerRow,
+  };
+  if (declared !== undefined) result.declared = declared;
+  return result;
 }

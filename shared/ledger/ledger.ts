@@ -9,7 +9,7 @@ import { classifyIdCodes, IdShape, IdWidthTracker, readId, type IdReading } from
 import { timeKeyToText } from '../import/time.ts';
 import { cellTimeKey } from '../table/cell-time.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
-import { compareTotals, DayCounter } from '../import/totals.ts';
+import { DayCounter, tableResult } from '../import/totals.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { LedgerRow, LedgerState, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
 import type { LedgerField, LedgerMapping } from './mapping.ts';
@@ -269,18 +269,7 @@ export class LedgerParser implements TableParser {
       }
     }
     const computed: Totals = { count: this.count, amountTotalFen: this.amountSum, paidCount: this.paidCount, paidFen: this.paidSum, refundTotalFen: this.refundSum };
-    const result: ParsedTable = {
-      kind: 'ledger',
-      layout: 'ledger',
-      rows: this.count,
-      rejectedRows: this.rejected,
-      dateRange: this.days.range(),
-      days: this.days.toRecord(),
-      computed,
-      integrity: compareTotals(this.declared, computed, this.ctx.warnings),
-      headerRow: this.headerLine,
-    };
-    if (this.declared !== undefined) result.declared = this.declared;
+    const result = tableResult('ledger', 'ledger', this.rejected, this.days, this.declared, computed, this.headerLine, this.ctx.warnings);
     if (this.ctx.keepRows) result.ledgerRows = this.kept;
     return result;
   }
