@@ -1,7 +1,7 @@
 /**
  * `node bench/engine.ts BILL LEDGER [CALLS]`: the reconciliation engine alone.
  *
- * Imports both files with `importFile(…, { keepRows: true })` as `wxrecon reconcile` does, records
+ * Imports both files with `importFile(…, { keepRows: true, rowDetail: 'columns' })` as `wxrecon reconcile` does, records
  * the RSS and heap once the inputs are in memory, then calls `reconcile()` CALLS times (default 3)
  * in this process. Before each call it collects garbage and resets the kernel's peak-RSS mark
  * (/proc/self/clear_refs, Linux), so the peak it reads afterwards is that call's own; elsewhere it
@@ -50,8 +50,8 @@ function peakRss(): number {
 }
 
 const importStarted = performance.now();
-const bill = await importFile(billPath, { keepRows: true });
-const ledger = await importFile(ledgerPath, { keepRows: true });
+const bill = await importFile(billPath, { keepRows: true, rowDetail: 'columns' });
+const ledger = await importFile(ledgerPath, { keepRows: true, rowDetail: 'columns' });
 const importMs = performance.now() - importStarted;
 for (const [f, kind] of [[bill, 'trade-bill'], [ledger, 'ledger']] as const) {
   if (f.kind !== kind) {
@@ -60,8 +60,8 @@ for (const [f, kind] of [[bill, 'trade-bill'], [ledger, 'ledger']] as const) {
   }
 }
 const input = {
-  bills: [{ file: bill.file, billType: bill.billType ?? 'ALL', rows: bill.tradeRows ?? [] }],
-  ledgers: [{ file: ledger.file, rows: ledger.ledgerRows ?? [] }],
+  bills: [{ file: bill.file, billType: bill.billType ?? 'ALL', columns: bill.tradeColumns! }],
+  ledgers: [{ file: ledger.file, columns: ledger.ledgerColumns! }],
 };
 
 gc();
@@ -94,8 +94,8 @@ for (let i = 0; i < calls; i++) {
 process.stdout.write(
   JSON.stringify({
     importMs,
-    billRows: bill.tradeRows?.length ?? 0,
-    ledgerRows: ledger.ledgerRows?.length ?? 0,
+    billRows: bill.tradeColumns?.length ?? 0,
+    ledgerRows: ledger.ledgerColumns?.length ?? 0,
     postImport,
     peakResets,
     runs,

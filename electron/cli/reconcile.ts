@@ -124,7 +124,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   }
 
   const load = async (file: string, asLedger: boolean): Promise<FileImport | number> => {
-    const r = await importFile(file, { keepRows: true, rowDetail: 'lean', ...(asLedger && mapping ? { mapping } : {}) });
+    const r = await importFile(file, { keepRows: true, rowDetail: 'columns', ...(asLedger && mapping ? { mapping } : {}) });
     if (r.error?.code === 'read-failed') {
       io.stderr(`wxrecon: ${file}: ${renderMessage('read-failed', r.error.params, lang)}\n`);
       return EXIT_IO;
@@ -158,8 +158,8 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
 
   const report = reconcile(
     {
-      bills: billFiles.map((b) => ({ file: b.file, billType: b.billType ?? 'ALL', rows: b.tradeRows ?? [] })),
-      ledgers: ledgerFiles.map((l) => ({ file: l.file, rows: l.ledgerRows ?? [] })),
+      bills: billFiles.map((b) => ({ file: b.file, billType: b.billType ?? 'ALL', ...(b.tradeColumns ? { columns: b.tradeColumns } : { rows: [] }) })),
+      ledgers: ledgerFiles.map((l) => ({ file: l.file, ...(l.ledgerColumns ? { columns: l.ledgerColumns } : { rows: [] }) })),
       settings: { crossDayWindowMinutes: windowMinutes, amountToleranceFen: toleranceFen },
     },
     lang,

@@ -34,7 +34,7 @@ export interface ImportFileOptions {
   /** Keep row records for reconciliation; inspect only counts and totals. */
   keepRows?: boolean;
   /** With keepRows: `lean` for reconciliation (see ParseContext.rowDetail). */
-  rowDetail?: 'full' | 'lean';
+  rowDetail?: 'full' | 'lean' | 'columns';
   mapping?: LedgerMapping;
   /** How the file is named in results (defaults to the path as given). */
   displayName?: string;
@@ -157,7 +157,7 @@ function toFileImport(base: Omit<FileImport, keyof ParsedTable | 'warnings'>, ta
     ...(table.merchants !== undefined ? { merchants: table.merchants } : {}),
     sizeBytes: base.sizeBytes,
   };
-  for (const key of ['tradeRows', 'ledgerRows', 'fundFlowRows', 'personalRows'] as const) {
+  for (const key of ['tradeRows', 'ledgerRows', 'tradeColumns', 'ledgerColumns', 'fundFlowRows', 'personalRows'] as const) {
     if (table[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = table[key];
   }
   const failure = warnings.find((w) => w.code === 'no-header' || w.code === 'no-rows');

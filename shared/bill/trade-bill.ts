@@ -6,13 +6,14 @@
 import { FEN_SCALE, MILLI_FEN_SCALE, type MoneyFailureOut } from '../money/parse.ts';
 import { normalizeHeader, findColumn } from '../import/headers.ts';
 import { classifyIdCodes, IdShape, readId, IdWidthTracker, type IdReading } from '../import/ids.ts';
-import { parseBeijingTime, timeKeyToText } from '../import/time.ts';
+import { canonicalTimeKey, parseBeijingTime, timeKeyToText, timeTextToKey } from '../import/time.ts';
 import { cellTimeKey } from '../table/cell-time.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, BillType } from '../import/types.ts';
 import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { DayCounter, tableResult } from '../import/totals.ts';
+import { BillColumnsBuilder } from '../import/columns.ts';
 
 const COLUMN_NAMES = {
   tradeTime: ['交易时间'],
@@ -78,7 +79,8 @@ type IdColumn = (typeof ID_COLUMNS)[number];
 interface ConvertedId {
   line: number;
   value: string;
-  row: TradeBillRow | null;
+  /** The kept row's index (rows or columns), or -1 when rows are not kept. */
+  index: number;
 }
 const MAX_CONVERTED_TRACKED = 200_000;
 
@@ -98,6 +100,7 @@ export class TradeBillParser implements TableParser {
   private readonly days = new DayCounter();
   private readonly merchants = new Set<string>();
   private readonly rowsKept: TradeBillRow[] = [];
+  private readonly columns: BillColumnsBuilder | null;
   private readonly widths: Record<IdColumn, IdWidthTracker> = {
     transactionId: new IdWidthTracker(),
     outTradeNo: new IdWidthTracker(),
@@ -126,6 +129,7 @@ export class TradeBillParser implements TableParser {
 
   constructor(header: string[], headerLine: number, ctx: ParseContext) {
     this.ctx = ctx;
+    this.columns = ctx.keepRows && ctx.rowDetail === 'columns' ? new BillColumnsBuilder(1 << 14) : null;
     this.header = header;
     this.headerLine = headerLine;
     const normalized = header.map(normalizeHeader);
@@ -308,14 +312,21 @@ export class TradeBillParser implements TableParser {
     if (order !== null) this.orderSum += order;
     if (refundRequest !== null) this.refundRequestSum += refundRequest;
 
-    let row: TradeBillRow | null = null;
-    if (ctx.keepRows) {
+    let index = -1;
+    const columns = this.columns;
+    if (columns !== null) {
+      const refundAt = quietTimeKey(c, col.refundSucceededAt);
+      index = columns.add(
+        c.line, timeKey, otn?.value ?? null, tx?.value ?? null, tradeState, order ?? 0, settlement, coupon, refund, refundRequest, fee ?? 0,
+        this.lowVariety.get(c, col.rate), this.lowVariety.get(c, col.refundStatus), rid?.value ?? null, orn?.value ?? null, refundAt,
+      );
+    } else if (ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
       const full = ctx.rowDetail !== 'lean';
       // Columns with a handful of values share one string each instead of 1M copies.
       const few = (i: number) => this.lowVariety.get(c, i);
       const time = (i: number) => (i >= 0 && !c.isBlank(i) ? (parseBeijingTime(c.ascii(i))?.text ?? null) : null);
-      row = {
+      const row: TradeBillRow = {
         line: c.line,
         tradeTime: timeKey >= 0 ? timeKeyToText(timeKey) : null,
         appId: few(col.appId),
@@ -352,19 +363,19 @@ export class TradeBillParser implements TableParser {
         for (const i of this.extraColumns) extra[this.header[i]!.trim()] = c.text(i);
         row.extra = extra;
       }
-      this.rowsKept.push(row);
+      index = this.rowsKept.push(row) - 1;
     }
-    this.noteConverted('transactionId', tx, c.line, row);
-    this.noteConverted('outTradeNo', otn, c.line, row);
-    this.noteConverted('refundId', rid, c.line, row);
-    this.noteConverted('outRefundNo', orn, c.line, row);
+    this.noteConverted('transactionId', tx, c.line, index);
+    this.noteConverted('outTradeNo', otn, c.line, index);
+    this.noteConverted('refundId', rid, c.line, index);
+    this.noteConverted('outRefundNo', orn, c.line, index);
   }
 
-  private noteConverted(column: IdColumn, r: IdReading | null, line: number, row: TradeBillRow | null): void {
+  private noteConverted(column: IdColumn, r: IdReading | null, line: number, index: number): void {
     if (r === null || !r.converted || r.value === null) return;
     if (this.convertedTracked >= MAX_CONVERTED_TRACKED) return;
     this.convertedTracked++;
-    this.converted[column].push({ line, value: r.value, row });
+    this.converted[column].push({ line, value: r.value, index });
   }
 
   /** Ids that went through a number and are shorter than their column's width lost zeros. */
@@ -379,7 +390,9 @@ export class TradeBillParser implements TableParser {
       for (const item of list) {
         if (item.value.length >= width) continue;
         this.ctx.warnings.add('excel-mangled-id', item.line, name, { value: item.value, damage: 'leading-zeros-lost' });
-        if (item.row !== null) item.row[column] = null;
+        if (item.index < 0) continue;
+        if (this.columns !== null) this.columns.clearId(item.index, column);
+        else this.rowsKept[item.index]![column] = null;
       }
     }
   }
@@ -392,9 +405,22 @@ export class TradeBillParser implements TableParser {
     const result = tableResult('trade-bill', this.layout, this.rejected, this.days, this.declared, this.computedTotals(), this.headerLine, this.ctx.warnings);
     result.billType = this.billType;
     result.merchants = [...this.merchants];
-    if (this.ctx.keepRows) result.tradeRows = this.rowsKept;
+    if (this.columns !== null) result.tradeColumns = this.columns.finish();
+    else if (this.ctx.keepRows) result.tradeRows = this.rowsKept;
     return result;
   }
+}
+
+/** A secondary time cell (退款成功时间) as a key, or -1; the row path does not warn about these either. */
+function quietTimeKey(c: RowCursor, i: number): number {
+  if (i < 0 || c.isBlank(i)) return -1;
+  const span = c.asciiSpan(i);
+  if (span !== null) {
+    const key = canonicalTimeKey(span.bytes, span.start, span.end);
+    if (key >= 0) return key;
+  }
+  const t = parseBeijingTime(c.ascii(i));
+  return t === null ? -1 : timeTextToKey(t.text);
 }
 
 export function isBlankRow(c: RowCursor): boolean {

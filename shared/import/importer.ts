@@ -21,7 +21,7 @@ const MAX_HEADER_CELLS = 256;
 
 export interface ImporterOptions {
   keepRows: boolean;
-  rowDetail?: 'full' | 'lean';
+  rowDetail?: 'full' | 'lean' | 'columns';
   strictFieldCount: boolean;
   mapping?: LedgerMapping;
 }

@@ -118,6 +118,9 @@ export interface ParsedTable {
   /** Distinct merchant ids in a trade bill: `mchId` or `mchId/subMchId` for service providers. */
   merchants?: string[];
   tradeRows?: TradeBillRow[];
+  /** With rowDetail 'columns': what reconciliation reads, column-wise. */
+  tradeColumns?: import('./columns.ts').BillColumns;
+  ledgerColumns?: import('./columns.ts').LedgerColumns;
   ledgerRows?: LedgerRow[];
   fundFlowRows?: FundFlowRow[];
   personalRows?: PersonalBillRow[];
@@ -129,9 +132,11 @@ export interface ParseContext {
   keepRows: boolean;
   /**
    * With keepRows: `lean` leaves out what reconciliation never reads and what costs most memory
-   * at a million rows (商品名称, 商户数据包, 用户标识, a ledger's extra columns); `full` keeps all.
+   * at a million rows (商品名称, 商户数据包, 用户标识, a ledger's extra columns); `full` keeps all;
+   * `columns` keeps what the engine reads as typed columns instead of row objects (trade bills
+   * and ledgers; see import/columns.ts).
    */
-  rowDetail?: 'full' | 'lean';
+  rowDetail?: 'full' | 'lean' | 'columns';
   /** CSV rows must have exactly the header's field count; spreadsheets drop trailing empties. */
   strictFieldCount: boolean;
 }

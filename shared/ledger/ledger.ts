@@ -10,6 +10,7 @@ import { timeKeyToText } from '../import/time.ts';
 import { cellTimeKey } from '../table/cell-time.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { DayCounter, tableResult } from '../import/totals.ts';
+import { LedgerColumnsBuilder } from '../import/columns.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { LedgerRow, LedgerState, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
 import type { LedgerField, LedgerMapping } from './mapping.ts';
@@ -80,7 +81,9 @@ export class LedgerParser implements TableParser {
   private readonly days = new DayCounter();
   private readonly kept: LedgerRow[] = [];
   private readonly widths = new IdWidthTracker();
-  private readonly converted: { line: number; value: string; row: LedgerRow | null }[] = [];
+  private readonly columns: LedgerColumnsBuilder | null;
+  /** Converted keys for the leading-zero check; index of the kept row, or -1. */
+  private readonly converted: { line: number; value: string; index: number }[] = [];
   private readonly lowVariety = new LowVarietyDecoder(64);
   private count = 0;
   private amountSum = 0;
@@ -94,6 +97,7 @@ export class LedgerParser implements TableParser {
 
   constructor(header: string[], headerLine: number, ctx: ParseContext, mapping?: LedgerMapping) {
     this.ctx = ctx;
+    this.columns = ctx.keepRows && ctx.rowDetail === 'columns' ? new LedgerColumnsBuilder(1 << 14) : null;
     this.header = header;
     this.headerLine = headerLine;
     this.col = locateLedgerColumns(header, mapping);
@@ -193,9 +197,12 @@ export class LedgerParser implements TableParser {
     }
     if (refundFen !== null) this.refundSum += refundFen;
 
-    let row: LedgerRow | null = null;
-    if (this.ctx.keepRows) {
-      row = {
+    let index = -1;
+    const columns = this.columns;
+    if (columns !== null) {
+      index = columns.add(c.line, key.value, tx?.value ?? null, amountFen, refundFen, state, stateRaw, paidKey);
+    } else if (this.ctx.keepRows) {
+      const row: LedgerRow = {
         line: c.line,
         outTradeNo: key.value,
         amountFen,
@@ -210,10 +217,10 @@ export class LedgerParser implements TableParser {
         for (const i of this.extraColumns) extra[this.name(i)] = c.text(i);
         row.extra = extra;
       }
-      this.kept.push(row);
+      index = this.kept.push(row) - 1;
     }
     if (key.converted && key.value !== null && this.converted.length < 200_000) {
-      this.converted.push({ line: c.line, value: key.value, row });
+      this.converted.push({ line: c.line, value: key.value, index });
     }
   }
 
@@ -265,12 +272,15 @@ export class LedgerParser implements TableParser {
       for (const item of this.converted) {
         if (item.value.length >= width) continue;
         this.ctx.warnings.add('excel-mangled-id', item.line, this.name(this.col.outTradeNo), { value: item.value, damage: 'leading-zeros-lost' });
-        if (item.row !== null) item.row.outTradeNo = null;
+        if (item.index < 0) continue;
+        if (this.columns !== null) this.columns.outTradeNo[item.index] = null;
+        else this.kept[item.index]!.outTradeNo = null;
       }
     }
     const computed: Totals = { count: this.count, amountTotalFen: this.amountSum, paidCount: this.paidCount, paidFen: this.paidSum, refundTotalFen: this.refundSum };
     const result = tableResult('ledger', 'ledger', this.rejected, this.days, this.declared, computed, this.headerLine, this.ctx.warnings);
-    if (this.ctx.keepRows) result.ledgerRows = this.kept;
+    if (this.columns !== null) result.ledgerColumns = this.columns.finish();
+    else if (this.ctx.keepRows) result.ledgerRows = this.kept;
     return result;
   }
 }

@@ -19,10 +19,15 @@
 import { fenToYuanText } from '../money/format.ts';
 import type { LedgerRow, TradeBillRow } from '../import/types.ts';
 import {
+  billColumnsFromRows, billRowAt, ledgerColumnsFromRows, ledgerRowAt, LEDGER_STATES,
+  type BillColumns, type LedgerColumns,
+} from '../import/columns.ts';
+import {
   CATEGORIES, DEFAULT_SETTINGS, NON_FINAL_LIVE_STATES,
   type BillRefundView, type BillView, type Category, type LedgerView, type LiveState, type LiveView,
   type ReconcileInput, type ReconcileItem, type ReconcileReport, type ReconcileSettings, type SuggestedAction,
 } from './types.ts';
+import { KeyTable } from '../table/key-table.ts';
 
 type Lang = 'zh-CN' | 'en';
 
@@ -38,24 +43,6 @@ interface BillRefund {
 interface LedgerEntry {
   row: LedgerRow;
   file: string;
-}
-interface OrderEntry {
-  payments: BillPayment[] | null;
-  refunds: BillRefund[] | null;
-  ledger: LedgerEntry[] | null;
-}
-
-/** One payment shown by two bills (ALL and SUCCESS) has one transaction id. */
-function samePayment(a: TradeBillRow, b: TradeBillRow): boolean {
-  if (a.transactionId !== null && b.transactionId !== null) return a.transactionId === b.transactionId;
-  return a.tradeTime === b.tradeTime && a.orderFen === b.orderFen;
-}
-
-/** One refund shown by two bills (ALL and REFUND) has one refund id. */
-function sameRefund(a: TradeBillRow, b: TradeBillRow): boolean {
-  if (a.refundId !== null && b.refundId !== null) return a.refundId === b.refundId;
-  if (a.outRefundNo !== null && b.outRefundNo !== null) return a.outRefundNo === b.outRefundNo;
-  return false;
 }
 
 /** Money for explanations: yuan with two decimals. */
@@ -169,94 +156,236 @@ export function feeProblem(row: TradeBillRow): { 'zh-CN': string; en: string } |
   };
 }
 
-export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileReport {
+/** Engine options for tests: the fast path can be switched off to prove it changes nothing. */
+export interface EngineOptions {
+  fastPath?: boolean;
+}
+
+/** Ledger state codes (columns.ts LEDGER_STATES) that mean the ledger took the money. */
+const PAID_LEDGER_CODES = new Uint8Array(LEDGER_STATES.map((s) => (PAID_LEDGER_STATES.has(s) ? 1 : 0)));
+const REFUNDED_CODE = LEDGER_STATES.indexOf('refunded');
+
+function dayText(day: number): string {
+  const t = String(day);
+  return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
+}
+
+/** 申请退款金额, else 退款金额, else 0: the refund a bill row stands for. */
+function refundAmountAt(c: BillColumns, i: number): number {
+  const request = c.refundRequestFen[i]!;
+  if (!Number.isNaN(request)) return request;
+  const refund = c.refundFen[i]!;
+  return Number.isNaN(refund) ? 0 : refund;
+}
+
+function ledgerRefundAt(c: LedgerColumns, i: number): number {
+  const refund = c.refundFen[i]!;
+  if (!Number.isNaN(refund) && refund !== 0) return refund;
+  if (c.state[i] !== REFUNDED_CODE) return 0;
+  const amount = c.amountFen[i]!;
+  return Number.isNaN(amount) ? 0 : amount;
+}
+
+/** Grows an Int32Array filled with -1 beyond its old length. */
+function growSlots(a: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(capacity).fill(-1);
+  next.set(a);
+  return next;
+}
+
+/**
+ * Reconciles. Bills and ledgers come as columns (import/columns.ts) or, for small hand-made
+ * inputs, as rows. The work is one pass over each source into one Map from out_trade_no to a
+ * slot number, with typed arrays per slot; only orders that need a closer look (and report
+ * items) are turned back into row objects, so a million matching orders allocate almost nothing.
+ */
+export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: EngineOptions = {}): ReconcileReport {
   const settings: ReconcileSettings = { ...DEFAULT_SETTINGS, ...input.settings };
   const live = input.live ?? new Map<string, LiveState>();
+  const hasLive = live.size > 0;
+  const fastPath = options.fastPath !== false;
+  const tolerance = settings.amountToleranceFen;
   const items: ReconcileItem[] = [];
   const counts = Object.fromEntries([...CATEGORIES, 'matched'].map((c) => [c, 0])) as Record<Category | 'matched', number>;
 
-  // ---- Index both sources in one map: one insert per order, no lookups per order later.
-  const orders = new Map<string, OrderEntry>();
-  const entryOf = (key: string): OrderEntry => {
-    let e = orders.get(key);
-    if (e === undefined) {
-      e = { payments: null, refunds: null, ledger: null };
-      orders.set(key, e);
+  const bills = input.bills.map((b) => ({ file: b.file, billType: b.billType, c: b.columns ?? billColumnsFromRows(b.rows ?? []) }));
+  const ledgers = input.ledgers.map((l) => ({ file: l.file, c: l.columns ?? ledgerColumnsFromRows(l.rows ?? []) }));
+  const hasLedger = ledgers.length > 0;
+
+  // Global row numbers across files: g for bill rows, h for ledger rows.
+  const billOffsets: number[] = [];
+  let billTotal = 0;
+  for (const b of bills) {
+    billOffsets.push(billTotal);
+    billTotal += b.c.length;
+  }
+  const ledgerOffsets: number[] = [];
+  let ledgerTotal = 0;
+  for (const l of ledgers) {
+    ledgerOffsets.push(ledgerTotal);
+    ledgerTotal += l.c.length;
+  }
+  const billFileOf = new Int32Array(billTotal);
+  bills.forEach((b, f) => billFileOf.fill(f, billOffsets[f]!, billOffsets[f]! + b.c.length));
+  const ledgerFileOf = new Int32Array(ledgerTotal);
+  ledgers.forEach((l, f) => ledgerFileOf.fill(f, ledgerOffsets[f]!, ledgerOffsets[f]! + l.c.length));
+
+  // ---- Slots: one per out_trade_no. Per slot the first payment, the first ledger row and the
+  // newest refund (refunds chain through refundNext); second payments and ledger rows of one
+  // order (duplicates, rare) go to side maps.
+  const table = new KeyTable(Math.max(billTotal, ledgerTotal));
+  const keys = table.keys;
+  let capacity = Math.max(1024, billTotal, ledgerTotal);
+  let payRef = new Int32Array(capacity).fill(-1);
+  let ledgerRef = new Int32Array(capacity).fill(-1);
+  let refundHead = new Int32Array(capacity).fill(-1);
+  const refundNext = new Int32Array(billTotal);
+  const morePayments = new Map<number, number[]>();
+  const moreLedger = new Map<number, number[]>();
+  const slotFor = (key: string, hash: number): number => {
+    const s = table.slot(key, hash);
+    if (s === capacity) {
+      capacity *= 2;
+      payRef = growSlots(payRef, capacity);
+      ledgerRef = growSlots(ledgerRef, capacity);
+      refundHead = growSlots(refundHead, capacity);
     }
-    return e;
+    return s;
   };
+
+  /** One payment shown by two bills (ALL and SUCCESS) has one transaction id. */
+  const samePaymentG = (g1: number, g2: number): boolean => {
+    const f1 = billFileOf[g1]!;
+    const f2 = billFileOf[g2]!;
+    const c1 = bills[f1]!.c;
+    const c2 = bills[f2]!.c;
+    const i1 = g1 - billOffsets[f1]!;
+    const i2 = g2 - billOffsets[f2]!;
+    const t1 = c1.transactionId[i1]!;
+    const t2 = c2.transactionId[i2]!;
+    if (t1 !== null && t2 !== null) return t1 === t2;
+    return c1.tradeTimeKey[i1] === c2.tradeTimeKey[i2] && c1.orderFen[i1] === c2.orderFen[i2];
+  };
+  /** One refund shown by two bills (ALL and REFUND) has one refund id. */
+  const sameRefundG = (g1: number, g2: number): boolean => {
+    const f1 = billFileOf[g1]!;
+    const f2 = billFileOf[g2]!;
+    const c1 = bills[f1]!.c;
+    const c2 = bills[f2]!.c;
+    const i1 = g1 - billOffsets[f1]!;
+    const i2 = g2 - billOffsets[f2]!;
+    const r1 = c1.refundId[i1]!;
+    const r2 = c2.refundId[i2]!;
+    if (r1 !== null && r2 !== null) return r1 === r2;
+    const o1 = c1.outRefundNo[i1]!;
+    const o2 = c2.outRefundNo[i2]!;
+    if (o1 !== null && o2 !== null) return o1 === o2;
+    return false;
+  };
+
+  // ---- The bills.
   const billDays = new Set<string>();
-  let lastDay = '';
-  let billRows = 0;
+  let lastDay = -1;
   let paidCount = 0;
   let paidFen = 0;
   let refundCount = 0;
   let refundFen = 0;
-  const orphanBill: BillPayment[] = [];
-  for (const bill of input.bills) {
-    for (const row of bill.rows) {
-      billRows++;
-      const t = row.tradeTime;
-      const isRefund = bill.billType === 'REFUND' || row.tradeState === 'REFUND';
-      // REFUND bills date rows by the original payment, so they do not say which days are covered.
-      if (t !== null && bill.billType !== 'REFUND' && (lastDay === '' || !t.startsWith(lastDay))) {
-        lastDay = t.slice(0, 10);
-        billDays.add(lastDay);
-      }
-      const key = row.outTradeNo;
-      if (isRefund) {
-        const amountFen = row.refundRequestFen ?? row.refundFen ?? 0;
-        if (key === null) {
-          refundCount++;
-          refundFen += amountFen;
-          orphanBill.push({ row, file: bill.file });
-          continue;
+  const orphanBill: number[] = [];
+  for (let f = 0; f < bills.length; f++) {
+    const { c, billType } = bills[f]!;
+    const offset = billOffsets[f]!;
+    // REFUND bills date rows by the original payment, so they do not say which days are covered.
+    const refundBill = billType === 'REFUND';
+    const refundCode = c.texts.indexOf('REFUND');
+    const { tradeTimeKey, tradeState, outTradeNo, outTradeNoHash, orderFen } = c;
+    for (let i = 0; i < c.length; i++) {
+      const g = offset + i;
+      const t = tradeTimeKey[i]!;
+      if (t >= 0 && !refundBill) {
+        const day = Math.floor(t / 1_000_000);
+        if (day !== lastDay) {
+          lastDay = day;
+          billDays.add(dayText(day));
         }
-        const e = entryOf(key);
-        // The same refund in an ALL and a REFUND bill is one refund.
-        if (e.refunds !== null && e.refunds.some((x) => sameRefund(x.row, row))) continue;
+      }
+      const key = outTradeNo[i]!;
+      if (refundBill || tradeState[i] === refundCode) {
+        const amountFen = refundAmountAt(c, i);
+        if (key !== null) {
+          const s = slotFor(key, outTradeNoHash[i]!);
+          let seen = false;
+          for (let r = refundHead[s]!; r >= 0 && !seen; r = refundNext[r]!) seen = sameRefundG(r, g);
+          if (seen) continue;
+          refundNext[g] = refundHead[s]!;
+          refundHead[s] = g;
+        } else orphanBill.push(g);
         refundCount++;
         refundFen += amountFen;
-        (e.refunds ??= []).push({ row, file: bill.file, amountFen });
         continue;
       }
-      if (key === null) {
-        paidCount++;
-        paidFen += row.orderFen;
-        orphanBill.push({ row, file: bill.file });
-        continue;
-      }
-      const e = entryOf(key);
-      // The same payment in an ALL and a SUCCESS bill of one day is one payment.
-      if (e.payments !== null && e.payments.some((x) => samePayment(x.row, row))) continue;
+      if (key !== null) {
+        const s = slotFor(key, outTradeNoHash[i]!);
+        const first = payRef[s]!;
+        if (first < 0) payRef[s] = g;
+        else {
+          if (samePaymentG(first, g)) continue;
+          const more = morePayments.get(s);
+          if (more === undefined) morePayments.set(s, [g]);
+          else if (more.some((m) => samePaymentG(m, g))) continue;
+          else more.push(g);
+        }
+      } else orphanBill.push(g);
       paidCount++;
-      paidFen += row.orderFen;
-      (e.payments ??= []).push({ row, file: bill.file });
+      paidFen += orderFen[i]!;
     }
   }
 
   // ---- The ledgers.
-  const orphanLedger: LedgerEntry[] = [];
-  let ledgerRows = 0;
+  const orphanLedger: number[] = [];
   let ledgerPaidCount = 0;
   let ledgerPaidFen = 0;
   let ledgerRefundTotal = 0;
-  for (const file of input.ledgers) {
-    for (const row of file.rows) {
-      ledgerRows++;
-      if (PAID_LEDGER_STATES.has(row.state)) {
+  for (let f = 0; f < ledgers.length; f++) {
+    const { c } = ledgers[f]!;
+    const offset = ledgerOffsets[f]!;
+    const { state, amountFen, outTradeNo, outTradeNoHash } = c;
+    for (let i = 0; i < c.length; i++) {
+      if (PAID_LEDGER_CODES[state[i]!] === 1) {
         ledgerPaidCount++;
-        ledgerPaidFen += row.amountFen ?? 0;
+        const a = amountFen[i]!;
+        if (!Number.isNaN(a)) ledgerPaidFen += a;
       }
-      ledgerRefundTotal += ledgerRefundFen(row);
-      if (row.outTradeNo === null) {
-        orphanLedger.push({ row, file: file.file });
+      ledgerRefundTotal += ledgerRefundAt(c, i);
+      const h = offset + i;
+      const key = outTradeNo[i]!;
+      if (key === null) {
+        orphanLedger.push(h);
         continue;
       }
-      (entryOf(row.outTradeNo).ledger ??= []).push({ row, file: file.file });
+      const s = slotFor(key, outTradeNoHash[i]!);
+      if (ledgerRef[s]! < 0) ledgerRef[s] = h;
+      else {
+        const more = moreLedger.get(s);
+        if (more === undefined) moreLedger.set(s, [h]);
+        else more.push(h);
+      }
     }
   }
-  const hasLedger = input.ledgers.length > 0;
+
+  // ---- Row objects, only for what ends in an item or needs the full rules.
+  const paymentAt = (g: number): BillPayment => {
+    const f = billFileOf[g]!;
+    return { row: billRowAt(bills[f]!.c, g - billOffsets[f]!), file: bills[f]!.file };
+  };
+  const refundAt = (g: number): BillRefund => {
+    const f = billFileOf[g]!;
+    const i = g - billOffsets[f]!;
+    return { row: billRowAt(bills[f]!.c, i), file: bills[f]!.file, amountFen: refundAmountAt(bills[f]!.c, i) };
+  };
+  const ledgerAt = (h: number): LedgerEntry => {
+    const f = ledgerFileOf[h]!;
+    return { row: ledgerRowAt(ledgers[f]!.c, h - ledgerOffsets[f]!), file: ledgers[f]!.file };
+  };
 
   const add = (
     category: Category,
@@ -285,27 +414,27 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
   };
 
   // ---- Rows whose id a spreadsheet damaged cannot be matched: say so, once each.
-  for (const p of orphanBill) {
-    add('missing-in-ledger', null, p.row.tradeState === 'REFUND' ? null : p, p.row.tradeState === 'REFUND' ? [{ ...p, amountFen: p.row.refundRequestFen ?? p.row.refundFen ?? 0 }] : [], null, 'redownload-original-file', {
-      'zh-CN': `账单第 ${p.row.line} 行的商户订单号已被表格软件损坏，无法匹配（金额 ${y(p.row.orderFen)}）。请重新下载原始账单`,
-      en: `The bill's order number on line ${p.row.line} was damaged by a spreadsheet program and cannot be matched (amount ${y(p.row.orderFen)}). Download the original bill again`,
+  for (const g of orphanBill) {
+    const f = billFileOf[g]!;
+    const c = bills[f]!.c;
+    const i = g - billOffsets[f]!;
+    const isRefund = bills[f]!.billType === 'REFUND' || c.texts[c.tradeState[i]!] === 'REFUND';
+    const line = c.line[i]!;
+    add('missing-in-ledger', null, isRefund ? null : paymentAt(g), isRefund ? [refundAt(g)] : [], null, 'redownload-original-file', {
+      'zh-CN': `账单第 ${line} 行的商户订单号已被表格软件损坏，无法匹配（金额 ${y(c.orderFen[i]!)}）。请重新下载原始账单`,
+      en: `The bill's order number on line ${line} was damaged by a spreadsheet program and cannot be matched (amount ${y(c.orderFen[i]!)}). Download the original bill again`,
     });
   }
-  for (const l of orphanLedger) {
+  for (const h of orphanLedger) {
+    const l = ledgerAt(h);
     add('missing-in-bill', null, null, [], l, 'redownload-original-file', {
       'zh-CN': `台账第 ${l.row.line} 行没有可用的订单号（为空或被表格软件损坏），无法匹配`,
       en: `Ledger line ${l.row.line} has no usable order number (empty or damaged by a spreadsheet program) and cannot be matched`,
     });
   }
 
-  // ---- Order by order (items are sorted at the end, so the map's order does not show).
-  const NONE: never[] = [];
-  for (const [key, entry] of orders) {
-    const ps = entry.payments ?? NONE;
-    const rs = entry.refunds ?? NONE;
-    const ls = entry.ledger ?? NONE;
-    const liveState = live.size === 0 ? undefined : live.get(key);
-
+  /** The full rules for one order (every case that is not plainly matched). */
+  const decide = (key: string, ps: readonly BillPayment[], rs: readonly BillRefund[], ls: readonly LedgerEntry[], liveState: LiveState | undefined): void => {
     if (ps.length > 1 || ls.length > 1) {
       const zh = ps.length > 1 ? `账单中该订单有 ${ps.length} 笔不同的支付（微信订单号 ${ps.map((p) => p.row.transactionId ?? '?').join('、')}）` : `台账中该订单出现 ${ls.length} 次（第 ${ls.map((l) => l.row.line).join('、')} 行）`;
       const en = ps.length > 1 ? `The bill has ${ps.length} different payments of this order (transaction ids ${ps.map((p) => p.row.transactionId ?? '?').join(', ')})` : `The ledger lists this order ${ls.length} times (lines ${ls.map((l) => l.row.line).join(', ')})`;
@@ -313,7 +442,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         billRows: ps.map((p) => ({ file: p.file, line: p.row.line })),
         ledgerRows: ls.map((l) => ({ file: l.file, line: l.row.line })),
       });
-      continue;
+      return;
     }
     const p = ps[0] ?? null;
     const l = ls[0] ?? null;
@@ -332,7 +461,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
           en: `The bill shows paid; WeChat now says ${liveState.tradeState}, which contradicts it`,
         });
       } else counts.matched++;
-      continue;
+      return;
     }
 
     if (p === null && l === null) {
@@ -341,7 +470,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         'zh-CN': `账单有退款 ${y(billRefundFen)}，台账中没有这笔订单`,
         en: `The bill has a refund of ${y(billRefundFen)}; the ledger has no such order`,
       });
-      continue;
+      return;
     }
 
     if (p !== null && l === null) {
@@ -350,7 +479,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         'zh-CN': `微信支付成功 ${y(p.row.orderFen)}（${p.row.tradeTime ?? '时间未知'}），台账中没有这笔订单${refunded}`,
         en: `Paid on WeChat ${y(p.row.orderFen)} (${p.row.tradeTime ?? 'time unknown'}); the ledger has no such order${refunded ? '; WeChat now says REFUND' : ''}`,
       });
-      continue;
+      return;
     }
 
     const lr = l!.row;
@@ -370,19 +499,19 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
             en: `Refunded ${y(billRefundFen)} in the bill, ${y(ledgerRefundFen(lr))} in the ledger`,
           });
         } else counts.matched++;
-        continue;
+        return;
       }
       if (rs.length > 0 && Math.abs(billRefundFen - ledgerRefundFen(lr)) <= settings.amountToleranceFen) {
         // Paid before these bills, refunded within them, and the ledger agrees on the refund.
         counts.matched++;
-        continue;
+        return;
       }
       if (rs.length > 0) {
         add('refund-mismatch', key, null, rs, l, 'check-ledger-refund', {
           'zh-CN': `账单退款 ${y(billRefundFen)}，台账退款 ${y(ledgerRefundFen(lr))}`,
           en: `Refunded ${y(billRefundFen)} in the bill, ${y(ledgerRefundFen(lr))} in the ledger`,
         });
-        continue;
+        return;
       }
       {
         // Paid in the ledger, absent from the bills: in transit, wrong, or missing.
@@ -395,26 +524,26 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
                 'zh-CN': `微信支付成功时间 ${liveState.successTime}，属于 ${d} 的账单（在途），不是差错`,
                 en: `WeChat's payment time ${liveState.successTime} puts it in the bill of ${d} (in transit), not an error`,
               });
-              continue;
+              return;
             }
             add('missing-in-bill', key, null, rs, l, 'add-bill-for-day', {
               'zh-CN': `微信查询为支付成功（${liveState.successTime ?? ''}），但所给账单中没有：请核对账单是否完整`,
               en: `WeChat says paid (${liveState.successTime ?? ''}) but the bills given lack it: check that the bills are complete`,
             });
-            continue;
+            return;
           }
           if (NON_FINAL_LIVE_STATES.has(s)) {
             add('missing-in-bill', key, null, rs, l, 'requery-later', {
               'zh-CN': `台账已支付 ${y(lr.amountFen ?? 0)}，微信当前状态为 ${s}（尚未最终确定），请稍后再查`,
               en: `Paid ${y(lr.amountFen ?? 0)} in the ledger; WeChat says ${s}, which is not final yet: query again later`,
             });
-            continue;
+            return;
           }
           add('missing-in-bill', key, null, rs, l, 'mark-ledger-unpaid', {
             'zh-CN': `台账已支付 ${y(lr.amountFen ?? 0)}，微信查询为 ${s}：微信未收到这笔款，台账有误`,
             en: `Paid ${y(lr.amountFen ?? 0)} in the ledger; WeChat says ${s}: WeChat never received it, the ledger is wrong`,
           });
-          continue;
+          return;
         }
         const d = dayOf(lr.paidAt);
         if (lr.paidAt !== null && d !== null) {
@@ -426,14 +555,14 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
               'zh-CN': `台账支付时间 ${lr.paidAt} 距日切 00:00 ${b.minutes < 1 ? '不到 1' : `仅 ${Math.round(b.minutes)}`} 分钟，可能在 ${other} 的账单中（在途）；请导入该日账单核对`,
               en: `Ledger payment time ${lr.paidAt} is ${b.minutes < 1 ? 'less than a minute' : `${Math.round(b.minutes)} minutes`} from the 00:00 cut-off; it is likely in the bill of ${other} (in transit): add that day's bill`,
             });
-            continue;
+            return;
           }
           if (!billDays.has(d)) {
             add('missing-in-bill', key, null, rs, l, 'add-bill-for-day', {
               'zh-CN': `台账支付时间 ${lr.paidAt} 不在所给账单的日期内（${[...billDays].sort().join('、') || '无'}）：请导入 ${d} 的账单`,
               en: `Ledger payment time ${lr.paidAt} is outside the bills' days (${[...billDays].sort().join(', ') || 'none'}): add the bill of ${d}`,
             });
-            continue;
+            return;
           }
         }
         add('missing-in-bill', key, null, rs, l, 'check-ledger-payment', {
@@ -441,7 +570,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
           en: `Paid ${y(lr.amountFen ?? 0)} in the ledger${lr.paidAt ? ` (${lr.paidAt})` : ''}; the WeChat bill has no such payment`,
         });
       }
-      continue;
+      return;
     }
 
     // In both.
@@ -452,14 +581,14 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         'zh-CN': `微信支付成功 ${y(pr.orderFen)}（${pr.tradeTime ?? ''}），台账为“${lr.stateRaw || lr.state}”${confirmed ? '，微信实时查询确认已支付' : ''}：支付回调丢失，请补单`,
         en: `Paid on WeChat ${y(pr.orderFen)} (${pr.tradeTime ?? ''}); the ledger says ${lr.stateRaw || lr.state}${confirmed ? ', and a live query confirms it was paid' : ''}: a lost payment callback`,
       });
-      continue;
+      return;
     }
     if (lr.transactionId !== null && pr.transactionId !== null && lr.transactionId !== pr.transactionId) {
       add('status-mismatch', key, p, rs, l, 'check-ledger-payment', {
         'zh-CN': `同一商户订单号，微信订单号不同：账单 ${pr.transactionId}，台账 ${lr.transactionId}`,
         en: `Same order number, different WeChat transaction ids: bill ${pr.transactionId}, ledger ${lr.transactionId}`,
       });
-      continue;
+      return;
     }
     const ledgerAmount = lr.amountFen;
     if (ledgerAmount !== null && Math.abs(ledgerAmount - pr.orderFen) > settings.amountToleranceFen) {
@@ -473,7 +602,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
             'zh-CN': `订单金额不符：微信 ${y(pr.orderFen)}，台账 ${y(ledgerAmount)}，相差 ${y(pr.orderFen - ledgerAmount)}`,
             en: `Amounts differ: WeChat ${y(pr.orderFen)}, ledger ${y(ledgerAmount)}, difference ${y(pr.orderFen - ledgerAmount)}`,
           });
-      continue;
+      return;
     }
     const ledgerRefund = ledgerRefundFen(lr);
     if (liveState?.tradeState === 'REFUND' && billRefundFen === 0 && ledgerRefund === 0) {
@@ -481,7 +610,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         'zh-CN': `账单为支付成功，微信当前状态为“转入退款”：账单之后发生了退款，台账未记录`,
         en: `Paid in the bill; WeChat now says REFUND: refunded after the bill, not in the ledger`,
       });
-      continue;
+      return;
     }
     if (Math.abs(billRefundFen - ledgerRefund) > settings.amountToleranceFen) {
       const snapshot = rs.some((x) => x.row.refundStatus !== '' && x.row.refundStatus !== 'SUCCESS');
@@ -489,23 +618,90 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en'): ReconcileRe
         'zh-CN': `退款不符：账单 ${y(billRefundFen)}（${rs.length} 笔），台账 ${y(ledgerRefund)}${snapshot ? '；账单中的退款状态是出账时的快照，请查询退款最终状态' : ''}`,
         en: `Refunds differ: bill ${y(billRefundFen)} (${rs.length} refund${rs.length === 1 ? '' : 's'}), ledger ${y(ledgerRefund)}${snapshot ? "; the bill's refund status is a snapshot: query the refund's final state" : ''}`,
       });
-      continue;
+      return;
     }
     const fee = feeProblem(pr);
     if (fee !== null) {
       add('fee-mismatch', key, p, rs, l, 'check-fee-with-wechat', fee);
-      continue;
+      return;
     }
     counts.matched++;
+  };
+
+  // Per bill file: the 交易状态 code of SUCCESS and each rate's fraction, looked up once per text.
+  const successCodes = bills.map((b) => b.c.texts.indexOf('SUCCESS'));
+  const rateFractions = bills.map((b) => b.c.texts.map((t) => rateFraction(t)));
+
+  /** Is this plainly matched? Only the common, certain cases; anything else takes decide(). */
+  const plainlyMatched = (s: number): boolean => {
+    const g = payRef[s]!;
+    const h = ledgerRef[s]!;
+    if (!hasLedger) return true;
+    if (h < 0) return false;
+    const lf = ledgerFileOf[h]!;
+    const lc = ledgers[lf]!.c;
+    const li = h - ledgerOffsets[lf]!;
+    const ledgerPaid = PAID_LEDGER_CODES[lc.state[li]!] === 1;
+    let billRefund = 0;
+    for (let r = refundHead[s]!; r >= 0; r = refundNext[r]!) {
+      const rf = billFileOf[r]!;
+      billRefund += refundAmountAt(bills[rf]!.c, r - billOffsets[rf]!);
+    }
+    if (g < 0) {
+      if (refundHead[s]! < 0) return !ledgerPaid;
+      return ledgerPaid && Math.abs(billRefund - ledgerRefundAt(lc, li)) <= tolerance;
+    }
+    if (!ledgerPaid) return false;
+    const bf = billFileOf[g]!;
+    const bc = bills[bf]!.c;
+    const bi = g - billOffsets[bf]!;
+    const ledgerTx = lc.transactionId[li]!;
+    const billTx = bc.transactionId[bi]!;
+    if (ledgerTx !== null && billTx !== null && ledgerTx !== billTx) return false;
+    const orderFen = bc.orderFen[bi]!;
+    const ledgerAmount = lc.amountFen[li]!;
+    if (!Number.isNaN(ledgerAmount) && Math.abs(ledgerAmount - orderFen) > tolerance) return false;
+    if (Math.abs(billRefund - ledgerRefundAt(lc, li)) > tolerance) return false;
+    // The fee check of feeProblem(), on the columns.
+    const settlement = bc.settlementFen[bi]!;
+    if (Number.isNaN(settlement) || bc.tradeState[bi] !== successCodes[bf]) return true;
+    const fraction = rateFractions[bf]![bc.rate[bi]!];
+    if (fraction === null || fraction === undefined) return true;
+    const expectedFen = Math.floor((2 * settlement * fraction[0] + fraction[1]) / (2 * fraction[1]));
+    return bc.feeMilliFen[bi] === expectedFen * 1000;
+  };
+
+  // ---- Order by order (items are sorted at the end, so slot order does not show).
+  const NONE: never[] = [];
+  for (let s = 0; s < keys.length; s++) {
+    const key = keys[s]!;
+    const liveState = hasLive ? live.get(key) : undefined;
+    const single = (morePayments.size === 0 || !morePayments.has(s)) && (moreLedger.size === 0 || !moreLedger.has(s));
+    if (fastPath && single && liveState === undefined && plainlyMatched(s)) {
+      counts.matched++;
+      continue;
+    }
+    const ps: BillPayment[] = [];
+    if (payRef[s]! >= 0) ps.push(paymentAt(payRef[s]!));
+    for (const g of morePayments.get(s) ?? NONE) ps.push(paymentAt(g));
+    const rs: BillRefund[] = [];
+    for (let r = refundHead[s]!; r >= 0; r = refundNext[r]!) rs.push(refundAt(r));
+    rs.reverse();
+    const ls: LedgerEntry[] = [];
+    if (ledgerRef[s]! >= 0) ls.push(ledgerAt(ledgerRef[s]!));
+    for (const h of moreLedger.get(s) ?? NONE) ls.push(ledgerAt(h));
+    decide(key, ps, rs, ls, liveState);
   }
 
-  const order = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
-  items.sort((a, b) => order.get(a.category)! - order.get(b.category)! || (a.outTradeNo ?? '').localeCompare(b.outTradeNo ?? '') || (a.bill?.line ?? a.ledger?.line ?? 0) - (b.bill?.line ?? b.ledger?.line ?? 0));
+  const rank = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
+  // Order numbers compare by code unit: the same order on every machine and locale.
+  const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  items.sort((a, b) => rank.get(a.category)! - rank.get(b.category)! || byKey(a.outTradeNo ?? '', b.outTradeNo ?? '') || (a.bill?.line ?? a.ledger?.line ?? 0) - (b.bill?.line ?? b.ledger?.line ?? 0));
 
   return {
     summary: {
-      bill: { files: input.bills.length, rows: billRows, paidCount, paidFen, refundCount, refundFen, days: [...billDays].sort() },
-      ledger: { files: input.ledgers.length, rows: ledgerRows, paidCount: ledgerPaidCount, paidFen: ledgerPaidFen, refundFen: ledgerRefundTotal },
+      bill: { files: bills.length, rows: billTotal, paidCount, paidFen, refundCount, refundFen, days: [...billDays].sort() },
+      ledger: { files: ledgers.length, rows: ledgerTotal, paidCount: ledgerPaidCount, paidFen: ledgerPaidFen, refundFen: ledgerRefundTotal },
       counts,
       differenceFen: paidFen - ledgerPaidFen,
       ...(input.live !== undefined ? { query: { queried: input.live.size, failed: 0 } } : {}),

@@ -3,6 +3,7 @@
  * names here are what scripts read: add, never rename.
  */
 import type { BillType, LedgerRow, LedgerState, TradeBillRow } from '../import/types.ts';
+import type { BillColumns, LedgerColumns } from '../import/columns.ts';
 
 export const CATEGORIES = [
   'missing-in-ledger',
@@ -47,15 +48,18 @@ export interface ReconcileSettings {
 
 export const DEFAULT_SETTINGS: ReconcileSettings = { crossDayWindowMinutes: 30, amountToleranceFen: 0 };
 
+/** A bill as columns (what importFile gives with rowDetail 'columns') or, for small inputs, rows. */
 export interface BillInput {
   file: string;
   billType: BillType;
-  rows: readonly TradeBillRow[];
+  columns?: BillColumns;
+  rows?: readonly TradeBillRow[];
 }
 
 export interface LedgerInput {
   file: string;
-  rows: readonly LedgerRow[];
+  columns?: LedgerColumns;
+  rows?: readonly LedgerRow[];
 }
 
 export interface ReconcileInput {

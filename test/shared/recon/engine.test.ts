@@ -185,3 +185,49 @@ describe('reconcile', () => {
     );
   });
 });
+
+describe('reconcile fast path', () => {
+  it('decides exactly as the full rules do, whatever the mix of refunds, ids, fees, tolerances and live states (property)', () => {
+    const liveStates: LiveState['tradeState'][] = ['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'USERPAYING', 'ORDER_NOT_EXIST'];
+    const order = fc.record({
+      billKind: fc.constantFrom('none', 'pay', 'pay-refund', 'pay-2refunds', 'refund-only', 'pay-twice', 'pay-bad-fee', 'pay-legacy'),
+      ledgerKind: fc.constantFrom('none', 'paid', 'unpaid', 'refunded', 'partial', 'twice', 'other-tx', 'no-amount'),
+      delta: fc.integer({ min: -3, max: 3 }),
+      live: fc.option(fc.constantFrom(...liveStates), { freq: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(order, { minLength: 1, maxLength: 25 }), fc.nat(3), fc.boolean(), (orders, tolerance, withLedger) => {
+        const billRows: TradeBillRow[] = [];
+        const ledgerRows: LedgerRow[] = [];
+        const states: [string, LiveState][] = [];
+        orders.forEach((o, i) => {
+          const k = `F${i}`;
+          const amount = 1000 + i;
+          if (o.billKind === 'pay' || o.billKind.startsWith('pay-')) {
+            billRows.push(pay(k, amount, '2026-11-26 12:00:00', o.billKind === 'pay-bad-fee' ? { feeMilliFen: 1 } : o.billKind === 'pay-legacy' ? { settlementFen: null, rate: '' } : {}));
+          }
+          if (o.billKind === 'pay-twice') billRows.push(pay(k, amount, '2026-11-26 12:00:09', { transactionId: `4200${i}`.padEnd(28, '9') }));
+          if (o.billKind === 'pay-refund' || o.billKind === 'refund-only') billRows.push(refund(k, 300, `50${i}`));
+          if (o.billKind === 'pay-2refunds') billRows.push(refund(k, 300, `51${i}`), refund(k, 200, `52${i}`));
+          const lAmount = amount + o.delta;
+          if (o.ledgerKind === 'paid' || o.ledgerKind === 'twice') ledgerRows.push(led(k, lAmount));
+          if (o.ledgerKind === 'twice') ledgerRows.push(led(k, lAmount));
+          if (o.ledgerKind === 'unpaid') ledgerRows.push(led(k, lAmount, 'unpaid', null));
+          if (o.ledgerKind === 'refunded') ledgerRows.push(led(k, lAmount, 'refunded'));
+          if (o.ledgerKind === 'partial') ledgerRows.push(led(k, lAmount, 'partially_refunded', '2026-11-26 12:00:01', { refundFen: 300 + o.delta }));
+          if (o.ledgerKind === 'other-tx') ledgerRows.push(led(k, lAmount, 'paid', '2026-11-26 12:00:01', { transactionId: '4'.repeat(28) }));
+          if (o.ledgerKind === 'no-amount') ledgerRows.push(led(k, null as unknown as number));
+          if (o.live !== null) states.push(live(k, o.live, o.live === 'SUCCESS' || o.live === 'REFUND' ? '2026-11-26T12:00:00+08:00' : null));
+        });
+        const input: ReconcileInput = {
+          bills: [bill(billRows)],
+          ledgers: withLedger ? [ledger(ledgerRows)] : [],
+          live: new Map(states),
+          settings: { amountToleranceFen: tolerance },
+        };
+        expect(reconcile(input)).toEqual(reconcile(input, 'en', { fastPath: false }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

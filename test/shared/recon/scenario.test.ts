@@ -36,6 +36,20 @@ describe.each([3, 29])('scenario seed %i', (seed) => {
     }
   });
 
+  it('gives the same report from columns (as the command imports) and without the fast path', () => {
+    const billColumns = parseBytes(bill.bytes, { rowDetail: 'columns' });
+    const ledgerColumns = parseBytes(ledger.bytes, { rowDetail: 'columns' });
+    expect(billColumns.tradeRows).toBeUndefined();
+    expect(billColumns.warnings).toEqual(billTable.warnings);
+    expect(ledgerColumns.warnings).toEqual(ledgerTable.warnings);
+    const input = {
+      bills: [{ file: 'bill.csv', billType: 'ALL' as const, columns: billColumns.tradeColumns! }],
+      ledgers: [{ file: 'ledger.csv', columns: ledgerColumns.ledgerColumns! }],
+    };
+    expect(reconcile(input)).toEqual(report);
+    expect(reconcile(input, 'en', { fastPath: false })).toEqual(report);
+  });
+
   it('every item explains itself with figures and suggests an action', () => {
     for (const item of report.items) {
       expect(item.explanations['zh-CN'].length).toBeGreaterThan(8);

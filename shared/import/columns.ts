@@ -1,0 +1,372 @@
+/**
+ * Column-wise records for reconciliation: what the engine reads of a trade bill or a ledger, one
+ * typed array per field instead of one object per row. A million row objects cost about 0.5 GB
+ * and seconds of garbage collection; these columns cost about a fifth and none, and move between
+ * threads without copying (typed arrays are transferable).
+ *
+ * Conventions: money is integer fen (fees integer 0.001 fen) held in Float64Array, exact for
+ * every integer up to 2^53; NaN marks "no value" where the row object has null. Times are
+ * YYYYMMDDHHmmss keys (see import/time.ts), -1 for none. Low-variety texts (states, rates) are
+ * codes into `texts`. Ids stay strings, never numbers.
+ */
+import { timeKeyToText, timeTextToKey } from './time.ts';
+import type { LedgerRow, LedgerState, TradeBillRow } from './types.ts';
+import { keyHash } from '../table/key-table.ts';
+
+export interface BillColumns {
+  readonly length: number;
+  readonly line: Int32Array;
+  readonly tradeTimeKey: Float64Array;
+  readonly outTradeNo: (string | null)[];
+  /** keyHash(outTradeNo), computed while importing (possibly on another thread); 0 for none. */
+  readonly outTradeNoHash: Int32Array;
+  readonly transactionId: (string | null)[];
+  /** 交易状态, as a code into `texts`. */
+  readonly tradeState: Int32Array;
+  readonly orderFen: Float64Array;
+  readonly settlementFen: Float64Array;
+  readonly couponFen: Float64Array;
+  readonly refundFen: Float64Array;
+  readonly refundRequestFen: Float64Array;
+  readonly feeMilliFen: Float64Array;
+  readonly rate: Int32Array;
+  readonly refundStatus: Int32Array;
+  readonly refundId: (string | null)[];
+  readonly outRefundNo: (string | null)[];
+  readonly refundSucceededKey: Float64Array;
+  readonly texts: string[];
+}
+
+export const LEDGER_STATES: readonly LedgerState[] = ['paid', 'unpaid', 'closed', 'refunded', 'partially_refunded', 'unknown'];
+const LEDGER_STATE_CODE = new Map<LedgerState, number>(LEDGER_STATES.map((s, i) => [s, i]));
+
+export interface LedgerColumns {
+  readonly length: number;
+  readonly line: Int32Array;
+  readonly outTradeNo: (string | null)[];
+  /** keyHash(outTradeNo); 0 for none. */
+  readonly outTradeNoHash: Int32Array;
+  readonly transactionId: (string | null)[];
+  readonly amountFen: Float64Array;
+  readonly refundFen: Float64Array;
+  /** Index into LEDGER_STATES. */
+  readonly state: Uint8Array;
+  /** The state as the ledger wrote it, as a code into `texts`. */
+  readonly stateRaw: Int32Array;
+  readonly paidAtKey: Float64Array;
+  readonly texts: string[];
+}
+
+/** Interns low-variety texts; the parsers hand back one string object per value, so lookups hit. */
+class TextTable {
+  readonly texts: string[] = [];
+  private readonly codes = new Map<string, number>();
+  private lastText = '';
+  private lastCode = -1;
+
+  code(text: string): number {
+    if (text === this.lastText && this.lastCode >= 0) return this.lastCode;
+    let c = this.codes.get(text);
+    if (c === undefined) {
+      c = this.texts.length;
+      this.texts.push(text);
+      this.codes.set(text, c);
+    }
+    this.lastText = text;
+    this.lastCode = c;
+    return c;
+  }
+}
+
+function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, capacity: number): T {
+  const next = new (a.constructor as new (n: number) => T)(capacity);
+  next.set(a);
+  return next;
+}
+
+const nullable = (v: number | null): number => (v === null ? Number.NaN : v);
+
+/** Appends bill rows column by column; the parser calls add() once per kept row. */
+export class BillColumnsBuilder {
+  private n = 0;
+  private capacity: number;
+  private readonly text = new TextTable();
+  private line: Int32Array;
+  private tradeTimeKey: Float64Array;
+  private outTradeNoHash: Int32Array;
+  private tradeState: Int32Array;
+  private orderFen: Float64Array;
+  private settlementFen: Float64Array;
+  private couponFen: Float64Array;
+  private refundFen: Float64Array;
+  private refundRequestFen: Float64Array;
+  private feeMilliFen: Float64Array;
+  private rate: Int32Array;
+  private refundStatus: Int32Array;
+  private refundSucceededKey: Float64Array;
+  readonly outTradeNo: (string | null)[] = [];
+  readonly transactionId: (string | null)[] = [];
+  private readonly refundId: (string | null)[] = [];
+  private readonly outRefundNo: (string | null)[] = [];
+
+  constructor(initialCapacity = 1024) {
+    const c = (this.capacity = Math.max(16, initialCapacity));
+    this.line = new Int32Array(c);
+    this.tradeTimeKey = new Float64Array(c);
+    this.outTradeNoHash = new Int32Array(c);
+    this.tradeState = new Int32Array(c);
+    this.orderFen = new Float64Array(c);
+    this.settlementFen = new Float64Array(c);
+    this.couponFen = new Float64Array(c);
+    this.refundFen = new Float64Array(c);
+    this.refundRequestFen = new Float64Array(c);
+    this.feeMilliFen = new Float64Array(c);
+    this.rate = new Int32Array(c);
+    this.refundStatus = new Int32Array(c);
+    this.refundSucceededKey = new Float64Array(c);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  private enlarge(): void {
+    const c = (this.capacity *= 2);
+    this.line = grow(this.line, c);
+    this.tradeTimeKey = grow(this.tradeTimeKey, c);
+    this.outTradeNoHash = grow(this.outTradeNoHash, c);
+    this.tradeState = grow(this.tradeState, c);
+    this.orderFen = grow(this.orderFen, c);
+    this.settlementFen = grow(this.settlementFen, c);
+    this.couponFen = grow(this.couponFen, c);
+    this.refundFen = grow(this.refundFen, c);
+    this.refundRequestFen = grow(this.refundRequestFen, c);
+    this.feeMilliFen = grow(this.feeMilliFen, c);
+    this.rate = grow(this.rate, c);
+    this.refundStatus = grow(this.refundStatus, c);
+    this.refundSucceededKey = grow(this.refundSucceededKey, c);
+  }
+
+  /** Returns the row's index. Amounts: null (no such column) as NaN. */
+  add(
+    line: number,
+    tradeTimeKey: number,
+    outTradeNo: string | null,
+    transactionId: string | null,
+    tradeState: string,
+    orderFen: number,
+    settlementFen: number | null,
+    couponFen: number | null,
+    refundFen: number | null,
+    refundRequestFen: number | null,
+    feeMilliFen: number,
+    rate: string,
+    refundStatus: string,
+    refundId: string | null,
+    outRefundNo: string | null,
+    refundSucceededKey: number,
+  ): number {
+    const i = this.n;
+    if (i === this.capacity) this.enlarge();
+    this.line[i] = line;
+    this.tradeTimeKey[i] = tradeTimeKey;
+    this.outTradeNoHash[i] = outTradeNo === null ? 0 : keyHash(outTradeNo);
+    this.tradeState[i] = this.text.code(tradeState);
+    this.orderFen[i] = orderFen;
+    this.settlementFen[i] = nullable(settlementFen);
+    this.couponFen[i] = nullable(couponFen);
+    this.refundFen[i] = nullable(refundFen);
+    this.refundRequestFen[i] = nullable(refundRequestFen);
+    this.feeMilliFen[i] = feeMilliFen;
+    this.rate[i] = this.text.code(rate);
+    this.refundStatus[i] = this.text.code(refundStatus);
+    this.refundSucceededKey[i] = refundSucceededKey;
+    this.outTradeNo.push(outTradeNo);
+    this.transactionId.push(transactionId);
+    this.refundId.push(refundId);
+    this.outRefundNo.push(outRefundNo);
+    this.n = i + 1;
+    return i;
+  }
+
+  /** Takes an id back after the fact (leading zeros found lost once the whole column is seen). */
+  clearId(index: number, column: 'outTradeNo' | 'transactionId' | 'refundId' | 'outRefundNo'): void {
+    this[column][index] = null;
+  }
+
+  finish(): BillColumns {
+    const n = this.n;
+    return {
+      length: n,
+      line: this.line.slice(0, n),
+      tradeTimeKey: this.tradeTimeKey.slice(0, n),
+      outTradeNo: this.outTradeNo,
+      outTradeNoHash: this.outTradeNoHash.slice(0, n),
+      transactionId: this.transactionId,
+      tradeState: this.tradeState.slice(0, n),
+      orderFen: this.orderFen.slice(0, n),
+      settlementFen: this.settlementFen.slice(0, n),
+      couponFen: this.couponFen.slice(0, n),
+      refundFen: this.refundFen.slice(0, n),
+      refundRequestFen: this.refundRequestFen.slice(0, n),
+      feeMilliFen: this.feeMilliFen.slice(0, n),
+      rate: this.rate.slice(0, n),
+      refundStatus: this.refundStatus.slice(0, n),
+      refundId: this.refundId,
+      outRefundNo: this.outRefundNo,
+      refundSucceededKey: this.refundSucceededKey.slice(0, n),
+      texts: this.text.texts,
+    };
+  }
+}
+
+export class LedgerColumnsBuilder {
+  private n = 0;
+  private capacity: number;
+  private readonly text = new TextTable();
+  private line: Int32Array;
+  private outTradeNoHash: Int32Array;
+  private amountFen: Float64Array;
+  private refundFen: Float64Array;
+  private state: Uint8Array;
+  private stateRaw: Int32Array;
+  private paidAtKey: Float64Array;
+  readonly outTradeNo: (string | null)[] = [];
+  private readonly transactionId: (string | null)[] = [];
+
+  constructor(initialCapacity = 1024) {
+    const c = (this.capacity = Math.max(16, initialCapacity));
+    this.line = new Int32Array(c);
+    this.outTradeNoHash = new Int32Array(c);
+    this.amountFen = new Float64Array(c);
+    this.refundFen = new Float64Array(c);
+    this.state = new Uint8Array(c);
+    this.stateRaw = new Int32Array(c);
+    this.paidAtKey = new Float64Array(c);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  add(line: number, outTradeNo: string | null, transactionId: string | null, amountFen: number | null, refundFen: number | null, state: LedgerState, stateRaw: string, paidAtKey: number): number {
+    const i = this.n;
+    if (i === this.capacity) {
+      const c = (this.capacity *= 2);
+      this.line = grow(this.line, c);
+      this.outTradeNoHash = grow(this.outTradeNoHash, c);
+      this.amountFen = grow(this.amountFen, c);
+      this.refundFen = grow(this.refundFen, c);
+      this.state = grow(this.state, c);
+      this.stateRaw = grow(this.stateRaw, c);
+      this.paidAtKey = grow(this.paidAtKey, c);
+    }
+    this.line[i] = line;
+    this.outTradeNoHash[i] = outTradeNo === null ? 0 : keyHash(outTradeNo);
+    this.amountFen[i] = nullable(amountFen);
+    this.refundFen[i] = nullable(refundFen);
+    this.state[i] = LEDGER_STATE_CODE.get(state)!;
+    this.stateRaw[i] = this.text.code(stateRaw);
+    this.paidAtKey[i] = paidAtKey;
+    this.outTradeNo.push(outTradeNo);
+    this.transactionId.push(transactionId);
+    this.n = i + 1;
+    return i;
+  }
+
+  finish(): LedgerColumns {
+    const n = this.n;
+    return {
+      length: n,
+      line: this.line.slice(0, n),
+      outTradeNo: this.outTradeNo,
+      outTradeNoHash: this.outTradeNoHash.slice(0, n),
+      transactionId: this.transactionId,
+      amountFen: this.amountFen.slice(0, n),
+      refundFen: this.refundFen.slice(0, n),
+      state: this.state.slice(0, n),
+      stateRaw: this.stateRaw.slice(0, n),
+      paidAtKey: this.paidAtKey.slice(0, n),
+      texts: this.text.texts,
+    };
+  }
+}
+
+const timeKeyOf = (text: string | null): number => (text === null ? -1 : timeTextToKey(text));
+
+/** Columns from row objects (tests, hand-made inputs, small files). */
+export function billColumnsFromRows(rows: readonly TradeBillRow[]): BillColumns {
+  const b = new BillColumnsBuilder(rows.length);
+  for (const r of rows) {
+    b.add(r.line, timeKeyOf(r.tradeTime), r.outTradeNo, r.transactionId, r.tradeState, r.orderFen, r.settlementFen, r.couponFen, r.refundFen, r.refundRequestFen, r.feeMilliFen, r.rate, r.refundStatus, r.refundId, r.outRefundNo, timeKeyOf(r.refundSucceededAt));
+  }
+  return b.finish();
+}
+
+export function ledgerColumnsFromRows(rows: readonly LedgerRow[]): LedgerColumns {
+  const b = new LedgerColumnsBuilder(rows.length);
+  for (const r of rows) b.add(r.line, r.outTradeNo, r.transactionId, r.amountFen, r.refundFen, r.state, r.stateRaw, timeKeyOf(r.paidAt));
+  return b.finish();
+}
+
+/** A time key as `YYYY-MM-DD HH:mm:ss`, or null for none. */
+export function keyText(key: number): string | null {
+  return key < 0 ? null : timeKeyToText(key);
+}
+
+/** NaN (no value) back to null. */
+export function fenOrNull(v: number): number | null {
+  return Number.isNaN(v) ? null : v;
+}
+
+/**
+ * One row back as a row object, for the few rows that end up in a report item. Fields the
+ * columns do not keep (商品名称, 用户标识, …) come back empty.
+ */
+export function billRowAt(c: BillColumns, i: number): TradeBillRow {
+  return {
+    line: c.line[i]!,
+    tradeTime: keyText(c.tradeTimeKey[i]!),
+    appId: '',
+    mchId: '',
+    subMchId: '',
+    deviceInfo: '',
+    transactionId: c.transactionId[i]!,
+    outTradeNo: c.outTradeNo[i]!,
+    openId: '',
+    tradeType: '',
+    tradeState: c.texts[c.tradeState[i]!]!,
+    bankType: '',
+    currency: '',
+    settlementFen: fenOrNull(c.settlementFen[i]!),
+    orderFen: c.orderFen[i]!,
+    couponFen: fenOrNull(c.couponFen[i]!),
+    refundId: c.refundId[i]!,
+    outRefundNo: c.outRefundNo[i]!,
+    refundFen: fenOrNull(c.refundFen[i]!),
+    couponRefundFen: null,
+    refundType: '',
+    refundStatus: c.texts[c.refundStatus[i]!]!,
+    refundAppliedAt: null,
+    refundSucceededAt: keyText(c.refundSucceededKey[i]!),
+    body: '',
+    attach: '',
+    feeMilliFen: c.feeMilliFen[i]!,
+    rate: c.texts[c.rate[i]!]!,
+    refundRequestFen: fenOrNull(c.refundRequestFen[i]!),
+    rateNote: '',
+  };
+}
+
+export function ledgerRowAt(c: LedgerColumns, i: number): LedgerRow {
+  return {
+    line: c.line[i]!,
+    outTradeNo: c.outTradeNo[i]!,
+    amountFen: fenOrNull(c.amountFen[i]!),
+    state: LEDGER_STATES[c.state[i]!]!,
+    stateRaw: c.texts[c.stateRaw[i]!]!,
+    paidAt: keyText(c.paidAtKey[i]!),
+    refundFen: fenOrNull(c.refundFen[i]!),
+    transactionId: c.transactionId[i]!,
+  };
+}
