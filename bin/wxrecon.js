@@ -14,6 +14,14 @@ if (supported) {
   // Caches compiled modules (in the OS temp folder) so that repeated runs, such as a scheduled
   // daily reconciliation, do not strip and compile the TypeScript again: about 0.2 s per run.
   module.enableCompileCache?.();
+  // A reader that stops early (`wxrecon … --json | head`) closes the pipe: stop quietly, as
+  // Unix tools do, instead of dying with an unhandled EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e) => {
+      if (e.code === 'EPIPE') process.exit();
+      throw e;
+    });
+  }
   const { main } = await import('../electron/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 } else {

@@ -6,7 +6,8 @@ import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/re
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { fenToYuanGrouped } from '../../shared/money/format.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
-import { importFile, type FileImport } from '../import/read-file.ts';
+import type { FileImport } from '../import/read-file.ts';
+import { importFiles } from '../import/parallel.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { sha256File } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
@@ -123,8 +124,19 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     mapping = m;
   }
 
-  const load = async (file: string, asLedger: boolean): Promise<FileImport | number> => {
-    const r = await importFile(file, { keepRows: true, rowDetail: 'columns', ...(asLedger && mapping ? { mapping } : {}) });
+  // Every file at once, each on its own thread; checked in the order given.
+  const jobs = [
+    ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, sha256: true } })),
+    ...ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, sha256: true, ...(mapping ? { mapping } : {}) } })),
+  ];
+  let imported: FileImport[];
+  try {
+    imported = await importFiles(jobs);
+  } catch (e) {
+    io.stderr(`wxrecon: ${renderMessage('read-failed', { reason: (e as Error).message }, lang)}\n`);
+    return EXIT_IO;
+  }
+  const check = (r: FileImport, file: string, asLedger: boolean): number | null => {
     if (r.error?.code === 'read-failed') {
       io.stderr(`wxrecon: ${file}: ${renderMessage('read-failed', r.error.params, lang)}\n`);
       return EXIT_IO;
@@ -141,20 +153,14 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     if (r.integrity === 'mismatch') {
       io.stderr(`wxrecon: ${file}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
     }
-    return r;
+    return null;
   };
-  const billFiles: FileImport[] = [];
-  for (const f of bills) {
-    const r = await load(f, false);
-    if (typeof r === 'number') return r;
-    billFiles.push(r);
+  for (let k = 0; k < imported.length; k++) {
+    const failed = check(imported[k]!, jobs[k]!.path, k >= bills.length);
+    if (failed !== null) return failed;
   }
-  const ledgerFiles: FileImport[] = [];
-  for (const f of ledgers) {
-    const r = await load(f, true);
-    if (typeof r === 'number') return r;
-    ledgerFiles.push(r);
-  }
+  const billFiles = imported.slice(0, bills.length);
+  const ledgerFiles = imported.slice(bills.length);
 
   const report = reconcile(
     {
@@ -170,7 +176,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       inputs.push({
         role,
         file: f.file,
-        sha256: await sha256File(f.file),
+        sha256: f.sha256 ?? (await sha256File(f.file)),
         sizeBytes: f.sizeBytes,
         kind: f.kind,
         ...(f.billType !== undefined ? { billType: f.billType } : {}),

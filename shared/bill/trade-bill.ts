@@ -226,33 +226,47 @@ export class TradeBillParser implements TableParser {
     return Number.NaN;
   }
 
+  /**
+   * Reads one id cell. With columns, also stores it (one entry per row, null included); an intact
+   * id goes from the file's bytes straight into the column, with no string made.
+   */
   private id(c: RowCursor, column: IdColumn, i: number, noneMarker: boolean): IdReading | null {
-    if (i < 0) return null;
-    if (!this.ctx.keepRows) {
-      // Counting only: judge the id from its bytes and make no string unless it is damaged.
+    const store = this.columns === null ? null : this.columns[column];
+    if (i < 0) {
+      store?.addNull();
+      return null;
+    }
+    if (!this.ctx.keepRows || store !== null) {
+      // Judge the id from its bytes; make no string unless it is damaged.
       const span = c.asciiSpan(i);
       if (span !== null && span.backtick) {
         const shape = classifyIdCodes(span.bytes, span.start, span.end);
         const length = span.end - span.start;
-        if (shape === IdShape.Empty || (noneMarker && length === 1 && span.bytes[span.start] === 48)) return null;
+        if (shape === IdShape.Empty || (noneMarker && length === 1 && span.bytes[span.start] === 48)) {
+          store?.addNull();
+          return null;
+        }
         if (shape === IdShape.Digits || shape === IdShape.Plain) {
           this.widths[column].note(length);
+          store?.addBytes(span.bytes, span.start, span.end);
           return INTACT;
         }
       }
     }
     const text = c.ascii(i);
-    if (noneMarker && text === '0') return null;
+    if (noneMarker && text === '0') {
+      store?.addNull();
+      return null;
+    }
     const r = readId(text, c.cellType(i), c.hasBacktick(i), true);
     if (r.damage !== null) {
       this.ctx.warnings.add('excel-mangled-id', c.line, this.header[i]!.trim(), { value: r.raw, damage: r.damage });
     } else if (r.value !== null) {
       this.widths[column].note(r.value.length);
     }
+    store?.add(r.value);
     return r;
   }
-
-
 
   private readDetail(c: RowCursor): void {
     const col = this.col;
@@ -317,8 +331,8 @@ export class TradeBillParser implements TableParser {
     if (columns !== null) {
       const refundAt = quietTimeKey(c, col.refundSucceededAt);
       index = columns.add(
-        c.line, timeKey, otn?.value ?? null, tx?.value ?? null, tradeState, order ?? 0, settlement, coupon, refund, refundRequest, fee ?? 0,
-        this.lowVariety.get(c, col.rate), this.lowVariety.get(c, col.refundStatus), rid?.value ?? null, orn?.value ?? null, refundAt,
+        c.line, timeKey, tradeState, order ?? 0, settlement, coupon, refund, refundRequest, fee ?? 0,
+        this.lowVariety.get(c, col.rate), this.lowVariety.get(c, col.refundStatus), refundAt,
       );
     } else if (ctx.keepRows) {
       const text = (i: number) => (i >= 0 ? c.text(i) : '');
@@ -391,7 +405,7 @@ export class TradeBillParser implements TableParser {
         if (item.value.length >= width) continue;
         this.ctx.warnings.add('excel-mangled-id', item.line, name, { value: item.value, damage: 'leading-zeros-lost' });
         if (item.index < 0) continue;
-        if (this.columns !== null) this.columns.clearId(item.index, column);
+        if (this.columns !== null) this.columns[column].clear(item.index);
         else this.rowsKept[item.index]![column] = null;
       }
     }

@@ -7,20 +7,19 @@
  * Conventions: money is integer fen (fees integer 0.001 fen) held in Float64Array, exact for
  * every integer up to 2^53; NaN marks "no value" where the row object has null. Times are
  * YYYYMMDDHHmmss keys (see import/time.ts), -1 for none. Low-variety texts (states, rates) are
- * codes into `texts`. Ids stay strings, never numbers.
+ * codes into `texts`. Ids are bytes in an arena (import/id-column.ts), never numbers.
  */
 import { timeKeyToText, timeTextToKey } from './time.ts';
 import type { LedgerRow, LedgerState, TradeBillRow } from './types.ts';
-import { keyHash } from '../table/key-table.ts';
+import { idAt, IdColumnBuilder, type IdColumn } from './id-column.ts';
 
 export interface BillColumns {
   readonly length: number;
   readonly line: Int32Array;
   readonly tradeTimeKey: Float64Array;
-  readonly outTradeNo: (string | null)[];
-  /** keyHash(outTradeNo), computed while importing (possibly on another thread); 0 for none. */
-  readonly outTradeNoHash: Int32Array;
-  readonly transactionId: (string | null)[];
+  /** With hashes, computed while importing (possibly on another thread). */
+  readonly outTradeNo: IdColumn;
+  readonly transactionId: IdColumn;
   /** 交易状态, as a code into `texts`. */
   readonly tradeState: Int32Array;
   readonly orderFen: Float64Array;
@@ -31,8 +30,8 @@ export interface BillColumns {
   readonly feeMilliFen: Float64Array;
   readonly rate: Int32Array;
   readonly refundStatus: Int32Array;
-  readonly refundId: (string | null)[];
-  readonly outRefundNo: (string | null)[];
+  readonly refundId: IdColumn;
+  readonly outRefundNo: IdColumn;
   readonly refundSucceededKey: Float64Array;
   readonly texts: string[];
 }
@@ -43,10 +42,9 @@ const LEDGER_STATE_CODE = new Map<LedgerState, number>(LEDGER_STATES.map((s, i) 
 export interface LedgerColumns {
   readonly length: number;
   readonly line: Int32Array;
-  readonly outTradeNo: (string | null)[];
-  /** keyHash(outTradeNo); 0 for none. */
-  readonly outTradeNoHash: Int32Array;
-  readonly transactionId: (string | null)[];
+  /** With hashes. */
+  readonly outTradeNo: IdColumn;
+  readonly transactionId: IdColumn;
   readonly amountFen: Float64Array;
   readonly refundFen: Float64Array;
   /** Index into LEDGER_STATES. */
@@ -93,7 +91,6 @@ export class BillColumnsBuilder {
   private readonly text = new TextTable();
   private line: Int32Array;
   private tradeTimeKey: Float64Array;
-  private outTradeNoHash: Int32Array;
   private tradeState: Int32Array;
   private orderFen: Float64Array;
   private settlementFen: Float64Array;
@@ -104,16 +101,23 @@ export class BillColumnsBuilder {
   private rate: Int32Array;
   private refundStatus: Int32Array;
   private refundSucceededKey: Float64Array;
-  readonly outTradeNo: (string | null)[] = [];
-  readonly transactionId: (string | null)[] = [];
-  private readonly refundId: (string | null)[] = [];
-  private readonly outRefundNo: (string | null)[] = [];
+  /**
+   * The id columns, filled by the parser as it reads each id (one entry per kept row and column,
+   * before add() for that row).
+   */
+  readonly outTradeNo: IdColumnBuilder;
+  readonly transactionId: IdColumnBuilder;
+  readonly refundId: IdColumnBuilder;
+  readonly outRefundNo: IdColumnBuilder;
 
   constructor(initialCapacity = 1024) {
     const c = (this.capacity = Math.max(16, initialCapacity));
     this.line = new Int32Array(c);
     this.tradeTimeKey = new Float64Array(c);
-    this.outTradeNoHash = new Int32Array(c);
+    this.outTradeNo = new IdColumnBuilder(c, true);
+    this.transactionId = new IdColumnBuilder(c);
+    this.refundId = new IdColumnBuilder(c);
+    this.outRefundNo = new IdColumnBuilder(c);
     this.tradeState = new Int32Array(c);
     this.orderFen = new Float64Array(c);
     this.settlementFen = new Float64Array(c);
@@ -134,7 +138,6 @@ export class BillColumnsBuilder {
     const c = (this.capacity *= 2);
     this.line = grow(this.line, c);
     this.tradeTimeKey = grow(this.tradeTimeKey, c);
-    this.outTradeNoHash = grow(this.outTradeNoHash, c);
     this.tradeState = grow(this.tradeState, c);
     this.orderFen = grow(this.orderFen, c);
     this.settlementFen = grow(this.settlementFen, c);
@@ -147,12 +150,10 @@ export class BillColumnsBuilder {
     this.refundSucceededKey = grow(this.refundSucceededKey, c);
   }
 
-  /** Returns the row's index. Amounts: null (no such column) as NaN. */
+  /** Returns the row's index. Amounts: null (no such column) as NaN. The ids are in already. */
   add(
     line: number,
     tradeTimeKey: number,
-    outTradeNo: string | null,
-    transactionId: string | null,
     tradeState: string,
     orderFen: number,
     settlementFen: number | null,
@@ -162,15 +163,12 @@ export class BillColumnsBuilder {
     feeMilliFen: number,
     rate: string,
     refundStatus: string,
-    refundId: string | null,
-    outRefundNo: string | null,
     refundSucceededKey: number,
   ): number {
     const i = this.n;
     if (i === this.capacity) this.enlarge();
     this.line[i] = line;
     this.tradeTimeKey[i] = tradeTimeKey;
-    this.outTradeNoHash[i] = outTradeNo === null ? 0 : keyHash(outTradeNo);
     this.tradeState[i] = this.text.code(tradeState);
     this.orderFen[i] = orderFen;
     this.settlementFen[i] = nullable(settlementFen);
@@ -181,18 +179,13 @@ export class BillColumnsBuilder {
     this.rate[i] = this.text.code(rate);
     this.refundStatus[i] = this.text.code(refundStatus);
     this.refundSucceededKey[i] = refundSucceededKey;
-    this.outTradeNo.push(outTradeNo);
-    this.transactionId.push(transactionId);
-    this.refundId.push(refundId);
-    this.outRefundNo.push(outRefundNo);
     this.n = i + 1;
+    if (this.outTradeNo.length !== this.n || this.transactionId.length !== this.n || this.refundId.length !== this.n || this.outRefundNo.length !== this.n) {
+      throw new Error('bill columns out of step: every row needs its four ids before add()');
+    }
     return i;
   }
 
-  /** Takes an id back after the fact (leading zeros found lost once the whole column is seen). */
-  clearId(index: number, column: 'outTradeNo' | 'transactionId' | 'refundId' | 'outRefundNo'): void {
-    this[column][index] = null;
-  }
 
   finish(): BillColumns {
     const n = this.n;
@@ -200,9 +193,8 @@ export class BillColumnsBuilder {
       length: n,
       line: this.line.slice(0, n),
       tradeTimeKey: this.tradeTimeKey.slice(0, n),
-      outTradeNo: this.outTradeNo,
-      outTradeNoHash: this.outTradeNoHash.slice(0, n),
-      transactionId: this.transactionId,
+      outTradeNo: this.outTradeNo.finish(),
+      transactionId: this.transactionId.finish(),
       tradeState: this.tradeState.slice(0, n),
       orderFen: this.orderFen.slice(0, n),
       settlementFen: this.settlementFen.slice(0, n),
@@ -212,8 +204,8 @@ export class BillColumnsBuilder {
       feeMilliFen: this.feeMilliFen.slice(0, n),
       rate: this.rate.slice(0, n),
       refundStatus: this.refundStatus.slice(0, n),
-      refundId: this.refundId,
-      outRefundNo: this.outRefundNo,
+      refundId: this.refundId.finish(),
+      outRefundNo: this.outRefundNo.finish(),
       refundSucceededKey: this.refundSucceededKey.slice(0, n),
       texts: this.text.texts,
     };
@@ -225,19 +217,20 @@ export class LedgerColumnsBuilder {
   private capacity: number;
   private readonly text = new TextTable();
   private line: Int32Array;
-  private outTradeNoHash: Int32Array;
   private amountFen: Float64Array;
   private refundFen: Float64Array;
   private state: Uint8Array;
   private stateRaw: Int32Array;
   private paidAtKey: Float64Array;
-  readonly outTradeNo: (string | null)[] = [];
-  private readonly transactionId: (string | null)[] = [];
+  /** Filled by the parser before add() for each row, as for bills. */
+  readonly outTradeNo: IdColumnBuilder;
+  readonly transactionId: IdColumnBuilder;
 
   constructor(initialCapacity = 1024) {
     const c = (this.capacity = Math.max(16, initialCapacity));
     this.line = new Int32Array(c);
-    this.outTradeNoHash = new Int32Array(c);
+    this.outTradeNo = new IdColumnBuilder(c, true);
+    this.transactionId = new IdColumnBuilder(c);
     this.amountFen = new Float64Array(c);
     this.refundFen = new Float64Array(c);
     this.state = new Uint8Array(c);
@@ -249,12 +242,11 @@ export class LedgerColumnsBuilder {
     return this.n;
   }
 
-  add(line: number, outTradeNo: string | null, transactionId: string | null, amountFen: number | null, refundFen: number | null, state: LedgerState, stateRaw: string, paidAtKey: number): number {
+  add(line: number, amountFen: number | null, refundFen: number | null, state: LedgerState, stateRaw: string, paidAtKey: number): number {
     const i = this.n;
     if (i === this.capacity) {
       const c = (this.capacity *= 2);
       this.line = grow(this.line, c);
-      this.outTradeNoHash = grow(this.outTradeNoHash, c);
       this.amountFen = grow(this.amountFen, c);
       this.refundFen = grow(this.refundFen, c);
       this.state = grow(this.state, c);
@@ -262,15 +254,15 @@ export class LedgerColumnsBuilder {
       this.paidAtKey = grow(this.paidAtKey, c);
     }
     this.line[i] = line;
-    this.outTradeNoHash[i] = outTradeNo === null ? 0 : keyHash(outTradeNo);
     this.amountFen[i] = nullable(amountFen);
     this.refundFen[i] = nullable(refundFen);
     this.state[i] = LEDGER_STATE_CODE.get(state)!;
     this.stateRaw[i] = this.text.code(stateRaw);
     this.paidAtKey[i] = paidAtKey;
-    this.outTradeNo.push(outTradeNo);
-    this.transactionId.push(transactionId);
     this.n = i + 1;
+    if (this.outTradeNo.length !== this.n || this.transactionId.length !== this.n) {
+      throw new Error('ledger columns out of step: every row needs its two ids before add()');
+    }
     return i;
   }
 
@@ -279,9 +271,8 @@ export class LedgerColumnsBuilder {
     return {
       length: n,
       line: this.line.slice(0, n),
-      outTradeNo: this.outTradeNo,
-      outTradeNoHash: this.outTradeNoHash.slice(0, n),
-      transactionId: this.transactionId,
+      outTradeNo: this.outTradeNo.finish(),
+      transactionId: this.transactionId.finish(),
       amountFen: this.amountFen.slice(0, n),
       refundFen: this.refundFen.slice(0, n),
       state: this.state.slice(0, n),
@@ -298,14 +289,22 @@ const timeKeyOf = (text: string | null): number => (text === null ? -1 : timeTex
 export function billColumnsFromRows(rows: readonly TradeBillRow[]): BillColumns {
   const b = new BillColumnsBuilder(rows.length);
   for (const r of rows) {
-    b.add(r.line, timeKeyOf(r.tradeTime), r.outTradeNo, r.transactionId, r.tradeState, r.orderFen, r.settlementFen, r.couponFen, r.refundFen, r.refundRequestFen, r.feeMilliFen, r.rate, r.refundStatus, r.refundId, r.outRefundNo, timeKeyOf(r.refundSucceededAt));
+    b.outTradeNo.add(r.outTradeNo);
+    b.transactionId.add(r.transactionId);
+    b.refundId.add(r.refundId);
+    b.outRefundNo.add(r.outRefundNo);
+    b.add(r.line, timeKeyOf(r.tradeTime), r.tradeState, r.orderFen, r.settlementFen, r.couponFen, r.refundFen, r.refundRequestFen, r.feeMilliFen, r.rate, r.refundStatus, timeKeyOf(r.refundSucceededAt));
   }
   return b.finish();
 }
 
 export function ledgerColumnsFromRows(rows: readonly LedgerRow[]): LedgerColumns {
   const b = new LedgerColumnsBuilder(rows.length);
-  for (const r of rows) b.add(r.line, r.outTradeNo, r.transactionId, r.amountFen, r.refundFen, r.state, r.stateRaw, timeKeyOf(r.paidAt));
+  for (const r of rows) {
+    b.outTradeNo.add(r.outTradeNo);
+    b.transactionId.add(r.transactionId);
+    b.add(r.line, r.amountFen, r.refundFen, r.state, r.stateRaw, timeKeyOf(r.paidAt));
+  }
   return b.finish();
 }
 
@@ -331,8 +330,8 @@ export function billRowAt(c: BillColumns, i: number): TradeBillRow {
     mchId: '',
     subMchId: '',
     deviceInfo: '',
-    transactionId: c.transactionId[i]!,
-    outTradeNo: c.outTradeNo[i]!,
+    transactionId: idAt(c.transactionId, i),
+    outTradeNo: idAt(c.outTradeNo, i),
     openId: '',
     tradeType: '',
     tradeState: c.texts[c.tradeState[i]!]!,
@@ -341,8 +340,8 @@ export function billRowAt(c: BillColumns, i: number): TradeBillRow {
     settlementFen: fenOrNull(c.settlementFen[i]!),
     orderFen: c.orderFen[i]!,
     couponFen: fenOrNull(c.couponFen[i]!),
-    refundId: c.refundId[i]!,
-    outRefundNo: c.outRefundNo[i]!,
+    refundId: idAt(c.refundId, i),
+    outRefundNo: idAt(c.outRefundNo, i),
     refundFen: fenOrNull(c.refundFen[i]!),
     couponRefundFen: null,
     refundType: '',
@@ -361,12 +360,12 @@ export function billRowAt(c: BillColumns, i: number): TradeBillRow {
 export function ledgerRowAt(c: LedgerColumns, i: number): LedgerRow {
   return {
     line: c.line[i]!,
-    outTradeNo: c.outTradeNo[i]!,
+    outTradeNo: idAt(c.outTradeNo, i),
     amountFen: fenOrNull(c.amountFen[i]!),
     state: LEDGER_STATES[c.state[i]!]!,
     stateRaw: c.texts[c.stateRaw[i]!]!,
     paidAt: keyText(c.paidAtKey[i]!),
     refundFen: fenOrNull(c.refundFen[i]!),
-    transactionId: c.transactionId[i]!,
+    transactionId: idAt(c.transactionId, i),
   };
 }

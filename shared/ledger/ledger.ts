@@ -11,6 +11,7 @@ import { cellTimeKey } from '../table/cell-time.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { DayCounter, tableResult } from '../import/totals.ts';
 import { LedgerColumnsBuilder } from '../import/columns.ts';
+import type { IdColumnBuilder } from '../import/id-column.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { LedgerRow, LedgerState, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
 import type { LedgerField, LedgerMapping } from './mapping.ts';
@@ -187,7 +188,9 @@ export class LedgerParser implements TableParser {
     const paidKey = col.paidAt >= 0 && !c.isBlank(col.paidAt) ? cellTimeKey(c, col.paidAt, this.ctx.warnings, this.name(col.paidAt)) : -1;
     if (paidKey >= 0) this.days.addKey(paidKey);
     const key = this.readKey(c, col.outTradeNo);
-    const tx = col.transactionId >= 0 ? this.readTx(c, col.transactionId) : null;
+    let tx: IdReading | null = null;
+    if (col.transactionId >= 0) tx = this.readTx(c, col.transactionId);
+    else this.columns?.transactionId.addNull();
 
     this.count++;
     if (amountFen !== null) this.amountSum += amountFen;
@@ -200,7 +203,7 @@ export class LedgerParser implements TableParser {
     let index = -1;
     const columns = this.columns;
     if (columns !== null) {
-      index = columns.add(c.line, key.value, tx?.value ?? null, amountFen, refundFen, state, stateRaw, paidKey);
+      index = columns.add(c.line, amountFen, refundFen, state, stateRaw, paidKey);
     } else if (this.ctx.keepRows) {
       const row: LedgerRow = {
         line: c.line,
@@ -226,17 +229,24 @@ export class LedgerParser implements TableParser {
 
 
 
-  /** Counting only: an intact id judged from its bytes, with no string made; else null. */
-  private intactFromBytes(c: RowCursor, i: number): number | null {
-    if (this.ctx.keepRows) return null;
+  /**
+   * An intact id judged from its bytes, with no string made (counting, or straight into a
+   * column); its length, else null.
+   */
+  private intactFromBytes(c: RowCursor, i: number, store: IdColumnBuilder | null): number | null {
+    if (this.ctx.keepRows && store === null) return null;
     const span = c.asciiSpan(i);
     if (span === null) return null;
     const shape = classifyIdCodes(span.bytes, span.start, span.end);
-    return shape === IdShape.Digits || shape === IdShape.Plain ? span.end - span.start : null;
+    if (shape !== IdShape.Digits && shape !== IdShape.Plain) return null;
+    store?.addBytes(span.bytes, span.start, span.end);
+    return span.end - span.start;
   }
 
+  /** Reads the key; with columns, also stores it. */
   private readKey(c: RowCursor, i: number): IdReading {
-    const length = this.intactFromBytes(c, i);
+    const store = this.columns?.outTradeNo ?? null;
+    const length = this.intactFromBytes(c, i, store);
     if (length !== null) {
       this.widths.note(length);
       return INTACT;
@@ -244,17 +254,20 @@ export class LedgerParser implements TableParser {
     const r = readId(c.text(i), c.cellType(i), c.hasBacktick(i), false);
     if (r.damage !== null) this.ctx.warnings.add('excel-mangled-id', c.line, this.name(i), { value: r.raw, damage: r.damage });
     else if (r.value !== null) this.widths.note(r.value.length);
+    store?.add(r.value);
     return r;
   }
 
   private readTx(c: RowCursor, i: number): IdReading {
-    if (this.intactFromBytes(c, i) !== null) return INTACT;
-    const r = readId(c.text(i), c.cellType(i), c.hasBacktick(i), false);
+    const store = this.columns?.transactionId ?? null;
+    if (this.intactFromBytes(c, i, store) !== null) return INTACT;
+    let r = readId(c.text(i), c.cellType(i), c.hasBacktick(i), false);
     if (r.damage !== null) this.ctx.warnings.add('excel-mangled-id', c.line, this.name(i), { value: r.raw, damage: r.damage });
     else if (r.value !== null && r.converted && r.value.length !== 28) {
       this.ctx.warnings.add('excel-mangled-id', c.line, this.name(i), { value: r.raw, damage: 'leading-zeros-lost' });
-      return { ...r, value: null, damage: 'leading-zeros-lost' };
+      r = { ...r, value: null, damage: 'leading-zeros-lost' };
     }
+    store?.add(r.value);
     return r;
   }
 
@@ -273,7 +286,7 @@ export class LedgerParser implements TableParser {
         if (item.value.length >= width) continue;
         this.ctx.warnings.add('excel-mangled-id', item.line, this.name(this.col.outTradeNo), { value: item.value, damage: 'leading-zeros-lost' });
         if (item.index < 0) continue;
-        if (this.columns !== null) this.columns.outTradeNo[item.index] = null;
+        if (this.columns !== null) this.columns.outTradeNo.clear(item.index);
         else this.kept[item.index]!.outTradeNo = null;
       }
     }

@@ -28,6 +28,7 @@ import {
   type ReconcileInput, type ReconcileItem, type ReconcileReport, type ReconcileSettings, type SuggestedAction,
 } from './types.ts';
 import { KeyTable } from '../table/key-table.ts';
+import { idEquals, idIsNull, utf8Bytes, type IdColumn } from '../import/id-column.ts';
 
 type Lang = 'zh-CN' | 'en';
 
@@ -186,6 +187,26 @@ function ledgerRefundAt(c: LedgerColumns, i: number): number {
   return Number.isNaN(amount) ? 0 : amount;
 }
 
+/** One bit per slot, growing as slots do. */
+class SlotFlags {
+  private bits = new Uint32Array(1024);
+
+  set(slot: number): void {
+    const word = slot >>> 5;
+    if (word >= this.bits.length) {
+      const bits = new Uint32Array(Math.max(word + 1, this.bits.length * 2));
+      bits.set(this.bits);
+      this.bits = bits;
+    }
+    this.bits[word]! |= 1 << (slot & 31);
+  }
+
+  has(slot: number): boolean {
+    const word = slot >>> 5;
+    return word < this.bits.length && (this.bits[word]! & (1 << (slot & 31))) !== 0;
+  }
+}
+
 /** Grows an Int32Array filled with -1 beyond its old length. */
 function growSlots(a: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
   const next = new Int32Array(capacity).fill(-1);
@@ -234,7 +255,6 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
   // newest refund (refunds chain through refundNext); second payments and ledger rows of one
   // order (duplicates, rare) go to side maps.
   const table = new KeyTable(Math.max(billTotal, ledgerTotal));
-  const keys = table.keys;
   let capacity = Math.max(1024, billTotal, ledgerTotal);
   let payRef = new Int32Array(capacity).fill(-1);
   let ledgerRef = new Int32Array(capacity).fill(-1);
@@ -242,8 +262,10 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
   const refundNext = new Int32Array(billTotal);
   const morePayments = new Map<number, number[]>();
   const moreLedger = new Map<number, number[]>();
-  const slotFor = (key: string, hash: number): number => {
-    const s = table.slot(key, hash);
+  /** Slots with a second payment or ledger row: a bit each, so the loop over a million slots asks no Map. */
+  const multiple = new SlotFlags();
+  const slotFor = (column: IdColumn, row: number): number => {
+    const s = table.slot(column, row);
     if (s === capacity) {
       capacity *= 2;
       payRef = growSlots(payRef, capacity);
@@ -261,9 +283,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
     const c2 = bills[f2]!.c;
     const i1 = g1 - billOffsets[f1]!;
     const i2 = g2 - billOffsets[f2]!;
-    const t1 = c1.transactionId[i1]!;
-    const t2 = c2.transactionId[i2]!;
-    if (t1 !== null && t2 !== null) return t1 === t2;
+    if (!idIsNull(c1.transactionId, i1) && !idIsNull(c2.transactionId, i2)) return idEquals(c1.transactionId, i1, c2.transactionId, i2);
     return c1.tradeTimeKey[i1] === c2.tradeTimeKey[i2] && c1.orderFen[i1] === c2.orderFen[i2];
   };
   /** One refund shown by two bills (ALL and REFUND) has one refund id. */
@@ -274,12 +294,8 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
     const c2 = bills[f2]!.c;
     const i1 = g1 - billOffsets[f1]!;
     const i2 = g2 - billOffsets[f2]!;
-    const r1 = c1.refundId[i1]!;
-    const r2 = c2.refundId[i2]!;
-    if (r1 !== null && r2 !== null) return r1 === r2;
-    const o1 = c1.outRefundNo[i1]!;
-    const o2 = c2.outRefundNo[i2]!;
-    if (o1 !== null && o2 !== null) return o1 === o2;
+    if (!idIsNull(c1.refundId, i1) && !idIsNull(c2.refundId, i2)) return idEquals(c1.refundId, i1, c2.refundId, i2);
+    if (!idIsNull(c1.outRefundNo, i1) && !idIsNull(c2.outRefundNo, i2)) return idEquals(c1.outRefundNo, i1, c2.outRefundNo, i2);
     return false;
   };
 
@@ -297,7 +313,8 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
     // REFUND bills date rows by the original payment, so they do not say which days are covered.
     const refundBill = billType === 'REFUND';
     const refundCode = c.texts.indexOf('REFUND');
-    const { tradeTimeKey, tradeState, outTradeNo, outTradeNoHash, orderFen } = c;
+    const { tradeTimeKey, tradeState, orderFen } = c;
+    const { starts: keyStarts, ends: keyEnds } = c.outTradeNo;
     for (let i = 0; i < c.length; i++) {
       const g = offset + i;
       const t = tradeTimeKey[i]!;
@@ -308,11 +325,11 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
           billDays.add(dayText(day));
         }
       }
-      const key = outTradeNo[i]!;
+      const hasKey = keyEnds[i] !== keyStarts[i];
       if (refundBill || tradeState[i] === refundCode) {
         const amountFen = refundAmountAt(c, i);
-        if (key !== null) {
-          const s = slotFor(key, outTradeNoHash[i]!);
+        if (hasKey) {
+          const s = slotFor(c.outTradeNo, i);
           let seen = false;
           for (let r = refundHead[s]!; r >= 0 && !seen; r = refundNext[r]!) seen = sameRefundG(r, g);
           if (seen) continue;
@@ -323,13 +340,14 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
         refundFen += amountFen;
         continue;
       }
-      if (key !== null) {
-        const s = slotFor(key, outTradeNoHash[i]!);
+      if (hasKey) {
+        const s = slotFor(c.outTradeNo, i);
         const first = payRef[s]!;
         if (first < 0) payRef[s] = g;
         else {
           if (samePaymentG(first, g)) continue;
           const more = morePayments.get(s);
+          multiple.set(s);
           if (more === undefined) morePayments.set(s, [g]);
           else if (more.some((m) => samePaymentG(m, g))) continue;
           else more.push(g);
@@ -348,7 +366,8 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
   for (let f = 0; f < ledgers.length; f++) {
     const { c } = ledgers[f]!;
     const offset = ledgerOffsets[f]!;
-    const { state, amountFen, outTradeNo, outTradeNoHash } = c;
+    const { state, amountFen } = c;
+    const { starts: keyStarts, ends: keyEnds } = c.outTradeNo;
     for (let i = 0; i < c.length; i++) {
       if (PAID_LEDGER_CODES[state[i]!] === 1) {
         ledgerPaidCount++;
@@ -357,15 +376,15 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
       }
       ledgerRefundTotal += ledgerRefundAt(c, i);
       const h = offset + i;
-      const key = outTradeNo[i]!;
-      if (key === null) {
+      if (keyEnds[i] === keyStarts[i]) {
         orphanLedger.push(h);
         continue;
       }
-      const s = slotFor(key, outTradeNoHash[i]!);
+      const s = slotFor(c.outTradeNo, i);
       if (ledgerRef[s]! < 0) ledgerRef[s] = h;
       else {
         const more = moreLedger.get(s);
+        multiple.set(s);
         if (more === undefined) moreLedger.set(s, [h]);
         else more.push(h);
       }
@@ -655,9 +674,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
     const bf = billFileOf[g]!;
     const bc = bills[bf]!.c;
     const bi = g - billOffsets[bf]!;
-    const ledgerTx = lc.transactionId[li]!;
-    const billTx = bc.transactionId[bi]!;
-    if (ledgerTx !== null && billTx !== null && ledgerTx !== billTx) return false;
+    if (!idIsNull(lc.transactionId, li) && !idIsNull(bc.transactionId, bi) && !idEquals(lc.transactionId, li, bc.transactionId, bi)) return false;
     const orderFen = bc.orderFen[bi]!;
     const ledgerAmount = lc.amountFen[li]!;
     if (!Number.isNaN(ledgerAmount) && Math.abs(ledgerAmount - orderFen) > tolerance) return false;
@@ -673,10 +690,15 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
 
   // ---- Order by order (items are sorted at the end, so slot order does not show).
   const NONE: never[] = [];
-  for (let s = 0; s < keys.length; s++) {
-    const key = keys[s]!;
-    const liveState = hasLive ? live.get(key) : undefined;
-    const single = (morePayments.size === 0 || !morePayments.has(s)) && (moreLedger.size === 0 || !moreLedger.has(s));
+  // Live states by slot: the few queried orders are looked up, not a string made for every order.
+  const liveBySlot = new Map<number, LiveState>();
+  for (const [key, state] of live) {
+    const s = table.find(utf8Bytes(key));
+    if (s >= 0) liveBySlot.set(s, state);
+  }
+  for (let s = 0; s < table.size; s++) {
+    const liveState = hasLive ? liveBySlot.get(s) : undefined;
+    const single = !multiple.has(s);
     if (fastPath && single && liveState === undefined && plainlyMatched(s)) {
       counts.matched++;
       continue;
@@ -690,7 +712,7 @@ export function reconcile(input: ReconcileInput, lang: Lang = 'en', options: Eng
     const ls: LedgerEntry[] = [];
     if (ledgerRef[s]! >= 0) ls.push(ledgerAt(ledgerRef[s]!));
     for (const h of moreLedger.get(s) ?? NONE) ls.push(ledgerAt(h));
-    decide(key, ps, rs, ls, liveState);
+    decide(table.keyOf(s), ps, rs, ls, liveState);
   }
 
   const rank = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { main } from '../../../electron/cli/main.ts';
 
 const sample = (name: string) => new URL(`../../fixtures/samples/${name}`, import.meta.url).pathname;
@@ -83,5 +83,16 @@ describe('wxrecon inspect', () => {
     const r = spawnSync('npx', ['wxrecon', 'inspect', BILL, '--json'], { encoding: 'utf8', cwd: new URL('../../..', import.meta.url).pathname });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)[0].rows).toBe(3);
+  });
+
+  it('stops quietly when the reader closes the pipe early (`wxrecon … | head`)', async () => {
+    const bin = new URL('../../../bin/wxrecon.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'inspect', BILL, BILL, BILL, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(status).toBe(0);
   });
 });

@@ -1,38 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KeyTable, keyHash } from '../../../shared/table/key-table.ts';
+import { KeyTable } from '../../../shared/table/key-table.ts';
+import { IdColumnBuilder, utf8Bytes, type IdColumn } from '../../../shared/import/id-column.ts';
+
+function column(ids: readonly string[]): IdColumn {
+  const b = new IdColumnBuilder(4, true);
+  for (const id of ids) b.add(id);
+  return b.finish();
+}
 
 describe('KeyTable', () => {
-  it('gives each distinct key one dense slot, like a Map, through growth (property)', () => {
+  it('gives each distinct id one dense slot, like a Map, across columns and through growth (property)', () => {
+    const id = fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom('0', '1', 'a', 'Z', '-', '单', '号', '😀') });
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 6 }), { maxLength: 3000 }), fc.nat(8), (keys, expected) => {
+      fc.property(fc.array(id, { maxLength: 1500 }), fc.array(id, { maxLength: 1500 }), fc.nat(8), (left, right, expected) => {
+        const columns = [column(left), column(right)];
         const table = new KeyTable(expected);
         const map = new Map<string, number>();
-        for (const k of keys) {
-          if (!map.has(k)) map.set(k, map.size);
-          expect(table.slot(k, keyHash(k))).toBe(map.get(k));
-        }
+        [left, right].forEach((ids, c) =>
+          ids.forEach((key, row) => {
+            if (!map.has(key)) map.set(key, map.size);
+            expect(table.slot(columns[c]!, row)).toBe(map.get(key));
+          }),
+        );
         expect(table.size).toBe(map.size);
-        expect(table.keys).toEqual([...map.keys()]);
-        for (const k of keys) expect(table.find(k)).toBe(map.get(k));
-        expect(table.find('\u0000not-there')).toBe(map.get('\u0000not-there') ?? -1);
+        for (const [key, slot] of map) {
+          expect(table.keyOf(slot)).toBe(key);
+          expect(table.find(utf8Bytes(key))).toBe(slot);
+        }
+        expect(table.find(utf8Bytes('not-there!'))).toBe(-1);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('tells apart keys whose hashes collide', () => {
-    const table = new KeyTable(4);
-    // Same hash forced: the strings decide.
-    expect(table.slot('a', 7)).toBe(0);
-    expect(table.slot('b', 7)).toBe(1);
-    expect(table.slot('a', 7)).toBe(0);
-    expect(table.find('b', 7)).toBe(1);
-    expect(table.find('c', 7)).toBe(-1);
+  it('keeps ids as text: leading zeros and 28-digit ids stay distinct', () => {
+    const c = column(['0042', '42', '4200000000000000000000000001', '4200000000000000000000000002']);
+    const table = new KeyTable(2);
+    expect([0, 1, 2, 3].map((row) => table.slot(c, row))).toEqual([0, 1, 2, 3]);
   });
 
-  it('hashes ids as strings: leading zeros and 28-digit ids stay distinct', () => {
-    expect(keyHash('0042')).not.toBe(keyHash('42'));
-    expect(keyHash('4200000000000000000000000001')).not.toBe(keyHash('4200000000000000000000000002'));
+  it('tells apart ids whose hashes collide', () => {
+    const b = new IdColumnBuilder(4, true);
+    for (const id of ['A1', 'B2', 'A1']) b.add(id);
+    const c = b.finish();
+    const forged = { ...c, hashes: new Int32Array([7, 7, 7]) };
+    const table = new KeyTable(1);
+    expect([0, 1, 2].map((row) => table.slot(forged, row))).toEqual([0, 1, 0]);
+    expect(table.keyOf(1)).toBe('B2');
   });
 });
