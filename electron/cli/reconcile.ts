@@ -1,13 +1,13 @@
 import { extname } from 'node:path';
 import { renderMessage, type Lang } from '../../shared/i18n/messages.ts';
 import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/expect.ts';
-import { reconcile } from '../../shared/recon/engine.ts';
+import { startReconciliation } from '../../shared/recon/engine.ts';
 import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/recon/types.ts';
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { fenToYuanGrouped } from '../../shared/money/format.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
 import type { FileImport } from '../import/read-file.ts';
-import { importFiles } from '../import/parallel.ts';
+import { importEach } from '../import/parallel.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { sha256File } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
@@ -124,52 +124,57 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     mapping = m;
   }
 
-  // Every file at once, each on its own thread; checked in the order given.
+  // Every file at once, each on its own thread. Each file joins the reconciliation as soon as
+  // it is read (a ledger parsed first is indexed while the bill is still being read); problems
+  // are reported in the order the files were given.
   const jobs = [
     ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, sha256: true } })),
     ...ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, sha256: true, ...(mapping ? { mapping } : {}) } })),
   ];
+  const pending = importEach(jobs);
+  // Rejections are handled below, in order; this keeps a second one from going unhandled.
+  for (const p of pending) p.catch(() => undefined);
+  const problem = (r: FileImport, asLedger: boolean): { exit: number; message: string } | null => {
+    if (r.error?.code === 'read-failed') return { exit: EXIT_IO, message: renderMessage('read-failed', r.error.params, lang) };
+    if (r.kind === 'unknown') return { exit: EXIT_USAGE, message: renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang) };
+    const wrong = asLedger ? wrongFileForLedger(r.kind) : wrongFileForTradeBill(r.kind);
+    return wrong === null ? null : { exit: EXIT_USAGE, message: renderMessage(wrong, {}, lang) };
+  };
+  const recon = startReconciliation({ crossDayWindowMinutes: windowMinutes, amountToleranceFen: toleranceFen });
+  let failed = false;
+  const feed = async (from: number, to: number, asLedger: boolean): Promise<void> => {
+    for (let k = from; k < to && !failed; k++) {
+      const r = await pending[k]!;
+      if (failed || problem(r, asLedger) !== null) {
+        failed = true;
+        return;
+      }
+      if (asLedger) recon.addLedger({ file: r.file, ...(r.ledgerColumns ? { columns: r.ledgerColumns } : { rows: [] }) });
+      else recon.addBill({ file: r.file, billType: r.billType ?? 'ALL', ...(r.tradeColumns ? { columns: r.tradeColumns } : { rows: [] }) });
+    }
+  };
   let imported: FileImport[];
   try {
-    imported = await importFiles(jobs);
+    await Promise.all([feed(0, bills.length, false), feed(bills.length, jobs.length, true)]);
+    imported = await Promise.all(pending);
   } catch (e) {
     io.stderr(`wxrecon: ${renderMessage('read-failed', { reason: (e as Error).message }, lang)}\n`);
     return EXIT_IO;
   }
-  const check = (r: FileImport, file: string, asLedger: boolean): number | null => {
-    if (r.error?.code === 'read-failed') {
-      io.stderr(`wxrecon: ${file}: ${renderMessage('read-failed', r.error.params, lang)}\n`);
-      return EXIT_IO;
-    }
-    if (r.kind === 'unknown') {
-      io.stderr(`wxrecon: ${file}: ${renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang)}\n`);
-      return EXIT_USAGE;
-    }
-    const wrong = asLedger ? wrongFileForLedger(r.kind) : wrongFileForTradeBill(r.kind);
-    if (wrong !== null) {
-      io.stderr(`wxrecon: ${file}: ${renderMessage(wrong, {}, lang)}\n`);
-      return EXIT_USAGE;
+  for (let k = 0; k < imported.length; k++) {
+    const r = imported[k]!;
+    const p = problem(r, k >= bills.length);
+    if (p !== null) {
+      io.stderr(`wxrecon: ${jobs[k]!.path}: ${p.message}\n`);
+      return p.exit;
     }
     if (r.integrity === 'mismatch') {
-      io.stderr(`wxrecon: ${file}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
+      io.stderr(`wxrecon: ${jobs[k]!.path}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
     }
-    return null;
-  };
-  for (let k = 0; k < imported.length; k++) {
-    const failed = check(imported[k]!, jobs[k]!.path, k >= bills.length);
-    if (failed !== null) return failed;
   }
   const billFiles = imported.slice(0, bills.length);
   const ledgerFiles = imported.slice(bills.length);
-
-  const report = reconcile(
-    {
-      bills: billFiles.map((b) => ({ file: b.file, billType: b.billType ?? 'ALL', ...(b.tradeColumns ? { columns: b.tradeColumns } : { rows: [] }) })),
-      ledgers: ledgerFiles.map((l) => ({ file: l.file, ...(l.ledgerColumns ? { columns: l.ledgerColumns } : { rows: [] }) })),
-      settings: { crossDayWindowMinutes: windowMinutes, amountToleranceFen: toleranceFen },
-    },
-    lang,
-  );
+  const report = recon.finish(lang);
   const inputs: ReportInputFile[] = [];
   for (const [role, files] of [['bill', billFiles], ['ledger', ledgerFiles]] as const) {
     for (const f of files) {

@@ -18,7 +18,11 @@ export function transferablesOf(result: FileImport): ArrayBuffer[] {
   for (const columns of [result.tradeColumns, result.ledgerColumns]) {
     if (columns === undefined) continue;
     for (const value of Object.values(columns)) {
-      if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+      // Typed arrays, and the id columns' arenas one level down.
+      const parts: unknown[] = ArrayBuffer.isView(value) ? [value] : value !== null && typeof value === 'object' ? Object.values(value) : [];
+      for (const part of parts) {
+        if (ArrayBuffer.isView(part) && part.buffer instanceof ArrayBuffer) buffers.add(part.buffer);
+      }
     }
   }
   return [...buffers];
@@ -43,21 +47,45 @@ function importInWorker(job: ImportJob): Promise<FileImport> {
   });
 }
 
-/** Results in the order of `jobs`. `threads` defaults to the number of cores. */
-export async function importFiles(jobs: readonly ImportJob[], threads = availableParallelism()): Promise<FileImport[]> {
+/**
+ * One promise per job, in the order of `jobs`, each settling as soon as its file is read, so a
+ * caller can start on the first file while others are still being parsed. At most `threads`
+ * workers run at once (default: the number of cores); a single job runs on the calling thread.
+ */
+export function importEach(jobs: readonly ImportJob[], threads = availableParallelism()): Promise<FileImport>[] {
   if (jobs.length <= 1 || threads <= 1) {
-    const results: FileImport[] = [];
-    for (const job of jobs) results.push(await importFile(job.path, job.options));
-    return results;
+    let chain: Promise<unknown> = Promise.resolve();
+    return jobs.map((job) => {
+      const p = chain.then(() => importFile(job.path, job.options));
+      chain = p.catch(() => undefined);
+      return p;
+    });
   }
-  const results = new Array<FileImport>(jobs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      results[k] = await importInWorker(jobs[k]!);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async (): Promise<void> => {
+    if (running < threads) {
+      running++;
+      return;
     }
+    await new Promise<void>((resolve) => waiting.push(resolve));
   };
-  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, lane));
-  return results;
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next !== undefined) next();
+    else running--;
+  };
+  return jobs.map(async (job) => {
+    await slot();
+    try {
+      return await importInWorker(job);
+    } finally {
+      release();
+    }
+  });
+}
+
+/** Results in the order of `jobs`, once all are read. */
+export async function importFiles(jobs: readonly ImportJob[], threads = availableParallelism()): Promise<FileImport[]> {
+  return Promise.all(importEach(jobs, threads));
 }

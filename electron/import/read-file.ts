@@ -237,7 +237,7 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
     if (inner.errorCode !== undefined) return fail(base, inner.errorCode, inner.errorParams);
     if (inner.format !== 'csv' && inner.format !== 'utf16') return fail(base, 'archive-file', { format: 'gzip' });
   }
-  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, ...(options.mapping ? { mapping: options.mapping } : {}) });
+  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, sizeHintBytes: base.sizeBytes * (gzip ? 5 : 1), ...(options.mapping ? { mapping: options.mapping } : {}) });
 
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     // Excel's "Unicode text": UTF-16 with tabs. Transcode to UTF-8 and read it like any CSV.

@@ -13,7 +13,7 @@ import type { ParseContext, ParsedTable, TableParser, Totals, TradeBillRow, Bill
 import { KNOWN_LAYOUTS, KNOWN_TRADE_STATES } from './layouts.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { DayCounter, tableResult } from '../import/totals.ts';
-import { BillColumnsBuilder } from '../import/columns.ts';
+import { BillColumnsBuilder, capacityFor } from '../import/columns.ts';
 
 const COLUMN_NAMES = {
   tradeTime: ['交易时间'],
@@ -129,7 +129,7 @@ export class TradeBillParser implements TableParser {
 
   constructor(header: string[], headerLine: number, ctx: ParseContext) {
     this.ctx = ctx;
-    this.columns = ctx.keepRows && ctx.rowDetail === 'columns' ? new BillColumnsBuilder(1 << 14) : null;
+    this.columns = ctx.keepRows && ctx.rowDetail === 'columns' ? new BillColumnsBuilder(capacityFor(ctx.sizeHintBytes, 240)) : null;
     this.header = header;
     this.headerLine = headerLine;
     const normalized = header.map(normalizeHeader);

@@ -59,21 +59,33 @@ export interface LedgerColumns {
 class TextTable {
   readonly texts: string[] = [];
   private readonly codes = new Map<string, number>();
-  private lastText = '';
-  private lastCode = -1;
+  /** The last text and code per column (lane): consecutive rows mostly repeat them. */
+  private readonly lastText: (string | null)[] = [null, null, null, null];
+  private readonly lastCode = [0, 0, 0, 0];
 
-  code(text: string): number {
-    if (text === this.lastText && this.lastCode >= 0) return this.lastCode;
+  code(text: string, lane: 0 | 1 | 2 | 3): number {
+    if (text === this.lastText[lane]) return this.lastCode[lane]!;
     let c = this.codes.get(text);
     if (c === undefined) {
       c = this.texts.length;
       this.texts.push(text);
       this.codes.set(text, c);
     }
-    this.lastText = text;
-    this.lastCode = c;
+    this.lastText[lane] = text;
+    this.lastCode[lane] = c;
     return c;
   }
+}
+
+/** Trimmed to n rows: a view when little would be wasted, else a copy. */
+function fit<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
+  return (n * 4 >= a.length * 3 ? a.subarray(0, n) : a.slice(0, n)) as T;
+}
+
+/** Rows to allocate for a file of this many bytes at about this many bytes per row. */
+export function capacityFor(sizeBytes: number | undefined, bytesPerRow: number): number {
+  if (sizeBytes === undefined) return 1 << 14;
+  return Math.min(1 << 23, Math.max(1 << 10, Math.ceil(sizeBytes / bytesPerRow)));
 }
 
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, capacity: number): T {
@@ -115,9 +127,9 @@ export class BillColumnsBuilder {
     this.line = new Int32Array(c);
     this.tradeTimeKey = new Float64Array(c);
     this.outTradeNo = new IdColumnBuilder(c, true);
-    this.transactionId = new IdColumnBuilder(c);
-    this.refundId = new IdColumnBuilder(c);
-    this.outRefundNo = new IdColumnBuilder(c);
+    this.transactionId = new IdColumnBuilder(c, false, 28);
+    this.refundId = new IdColumnBuilder(c, false, 2);
+    this.outRefundNo = new IdColumnBuilder(c, false, 2);
     this.tradeState = new Int32Array(c);
     this.orderFen = new Float64Array(c);
     this.settlementFen = new Float64Array(c);
@@ -169,15 +181,15 @@ export class BillColumnsBuilder {
     if (i === this.capacity) this.enlarge();
     this.line[i] = line;
     this.tradeTimeKey[i] = tradeTimeKey;
-    this.tradeState[i] = this.text.code(tradeState);
+    this.tradeState[i] = this.text.code(tradeState, 0);
     this.orderFen[i] = orderFen;
     this.settlementFen[i] = nullable(settlementFen);
     this.couponFen[i] = nullable(couponFen);
     this.refundFen[i] = nullable(refundFen);
     this.refundRequestFen[i] = nullable(refundRequestFen);
     this.feeMilliFen[i] = feeMilliFen;
-    this.rate[i] = this.text.code(rate);
-    this.refundStatus[i] = this.text.code(refundStatus);
+    this.rate[i] = this.text.code(rate, 1);
+    this.refundStatus[i] = this.text.code(refundStatus, 2);
     this.refundSucceededKey[i] = refundSucceededKey;
     this.n = i + 1;
     if (this.outTradeNo.length !== this.n || this.transactionId.length !== this.n || this.refundId.length !== this.n || this.outRefundNo.length !== this.n) {
@@ -191,22 +203,22 @@ export class BillColumnsBuilder {
     const n = this.n;
     return {
       length: n,
-      line: this.line.slice(0, n),
-      tradeTimeKey: this.tradeTimeKey.slice(0, n),
+      line: fit(this.line, n),
+      tradeTimeKey: fit(this.tradeTimeKey, n),
       outTradeNo: this.outTradeNo.finish(),
       transactionId: this.transactionId.finish(),
-      tradeState: this.tradeState.slice(0, n),
-      orderFen: this.orderFen.slice(0, n),
-      settlementFen: this.settlementFen.slice(0, n),
-      couponFen: this.couponFen.slice(0, n),
-      refundFen: this.refundFen.slice(0, n),
-      refundRequestFen: this.refundRequestFen.slice(0, n),
-      feeMilliFen: this.feeMilliFen.slice(0, n),
-      rate: this.rate.slice(0, n),
-      refundStatus: this.refundStatus.slice(0, n),
+      tradeState: fit(this.tradeState, n),
+      orderFen: fit(this.orderFen, n),
+      settlementFen: fit(this.settlementFen, n),
+      couponFen: fit(this.couponFen, n),
+      refundFen: fit(this.refundFen, n),
+      refundRequestFen: fit(this.refundRequestFen, n),
+      feeMilliFen: fit(this.feeMilliFen, n),
+      rate: fit(this.rate, n),
+      refundStatus: fit(this.refundStatus, n),
       refundId: this.refundId.finish(),
       outRefundNo: this.outRefundNo.finish(),
-      refundSucceededKey: this.refundSucceededKey.slice(0, n),
+      refundSucceededKey: fit(this.refundSucceededKey, n),
       texts: this.text.texts,
     };
   }
@@ -257,7 +269,7 @@ export class LedgerColumnsBuilder {
     this.amountFen[i] = nullable(amountFen);
     this.refundFen[i] = nullable(refundFen);
     this.state[i] = LEDGER_STATE_CODE.get(state)!;
-    this.stateRaw[i] = this.text.code(stateRaw);
+    this.stateRaw[i] = this.text.code(stateRaw, 0);
     this.paidAtKey[i] = paidAtKey;
     this.n = i + 1;
     if (this.outTradeNo.length !== this.n || this.transactionId.length !== this.n) {
@@ -270,14 +282,14 @@ export class LedgerColumnsBuilder {
     const n = this.n;
     return {
       length: n,
-      line: this.line.slice(0, n),
+      line: fit(this.line, n),
       outTradeNo: this.outTradeNo.finish(),
       transactionId: this.transactionId.finish(),
-      amountFen: this.amountFen.slice(0, n),
-      refundFen: this.refundFen.slice(0, n),
-      state: this.state.slice(0, n),
-      stateRaw: this.stateRaw.slice(0, n),
-      paidAtKey: this.paidAtKey.slice(0, n),
+      amountFen: fit(this.amountFen, n),
+      refundFen: fit(this.refundFen, n),
+      state: fit(this.state, n),
+      stateRaw: fit(this.stateRaw, n),
+      paidAtKey: fit(this.paidAtKey, n),
       texts: this.text.texts,
     };
   }

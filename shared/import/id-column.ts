@@ -124,9 +124,10 @@ export class IdColumnBuilder {
   private hashes: Int32Array | null;
   private n = 0;
 
-  constructor(initialRows = 1024, hashed = false) {
+  /** `bytesPerId`: a guess to size the arena (order numbers ~32, refund ids mostly empty). */
+  constructor(initialRows = 1024, hashed = false, bytesPerId = 32) {
     const rows = Math.max(16, initialRows);
-    this.bytes = new Uint8Array(rows * 32);
+    this.bytes = new Uint8Array(Math.max(64, rows * bytesPerId));
     this.starts = new Int32Array(rows);
     this.ends = new Int32Array(rows);
     this.hashes = hashed ? new Int32Array(rows) : null;
@@ -168,16 +169,20 @@ export class IdColumnBuilder {
     const i = this.n++;
     const bytes = this.bytes;
     const at = this.used;
-    let h = FNV_OFFSET;
-    for (let k = 0; k < length; k++) {
-      const b = src[start + k]!;
-      bytes[at + k] = b;
-      h = Math.imul(h ^ b, FNV_PRIME);
+    if (this.hashes !== null) {
+      let h = FNV_OFFSET;
+      for (let k = 0; k < length; k++) {
+        const b = src[start + k]!;
+        bytes[at + k] = b;
+        h = Math.imul(h ^ b, FNV_PRIME);
+      }
+      this.hashes[i] = length === 0 ? 0 : finishHash(h);
+    } else {
+      for (let k = 0; k < length; k++) bytes[at + k] = src[start + k]!;
     }
     this.starts[i] = at;
     this.ends[i] = at + length;
     this.used = at + length;
-    if (this.hashes !== null) this.hashes[i] = length === 0 ? 0 : finishHash(h);
     return i;
   }
 
@@ -205,11 +210,13 @@ export class IdColumnBuilder {
 
   /** Shrunk to size; the builder must not be used afterwards. */
   finish(): IdColumn {
+    // Views where little is wasted, copies where much would be.
+    const fit = <T extends Uint8Array | Int32Array>(a: T, n: number): T => (n * 4 >= a.length * 3 ? a.subarray(0, n) : a.slice(0, n)) as T;
     return {
-      bytes: this.bytes.slice(0, this.used),
-      starts: this.starts.slice(0, this.n),
-      ends: this.ends.slice(0, this.n),
-      hashes: this.hashes === null ? null : this.hashes.slice(0, this.n),
+      bytes: fit(this.bytes, this.used),
+      starts: fit(this.starts, this.n),
+      ends: fit(this.ends, this.n),
+      hashes: this.hashes === null ? null : fit(this.hashes, this.n),
     };
   }
 }

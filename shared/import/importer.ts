@@ -24,6 +24,7 @@ export interface ImporterOptions {
   rowDetail?: 'full' | 'lean' | 'columns';
   strictFieldCount: boolean;
   mapping?: LedgerMapping;
+  sizeHintBytes?: number;
 }
 
 export class TableImporter {
@@ -37,7 +38,7 @@ export class TableImporter {
 
   constructor(options: ImporterOptions) {
     this.options = options;
-    this.ctx = { warnings: this.warnings, keepRows: options.keepRows, rowDetail: options.rowDetail ?? 'full', strictFieldCount: options.strictFieldCount };
+    this.ctx = { warnings: this.warnings, keepRows: options.keepRows, rowDetail: options.rowDetail ?? 'full', strictFieldCount: options.strictFieldCount, ...(options.sizeHintBytes !== undefined ? { sizeHintBytes: options.sizeHintBytes } : {}) };
   }
 
   /** The kind is known (a header was found). */

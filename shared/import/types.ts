@@ -139,6 +139,8 @@ export interface ParseContext {
   rowDetail?: 'full' | 'lean' | 'columns';
   /** CSV rows must have exactly the header's field count; spreadsheets drop trailing empties. */
   strictFieldCount: boolean;
+  /** The text's size in bytes when known, so columns are allocated once at about the right size. */
+  sizeHintBytes?: number;
 }
 
 export interface TableParser {

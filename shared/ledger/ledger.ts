@@ -10,7 +10,7 @@ import { timeKeyToText } from '../import/time.ts';
 import { cellTimeKey } from '../table/cell-time.ts';
 import { LowVarietyDecoder } from '../table/low-variety.ts';
 import { DayCounter, tableResult } from '../import/totals.ts';
-import { LedgerColumnsBuilder } from '../import/columns.ts';
+import { capacityFor, LedgerColumnsBuilder } from '../import/columns.ts';
 import type { IdColumnBuilder } from '../import/id-column.ts';
 import type { RowCursor } from '../table/row-cursor.ts';
 import type { LedgerRow, LedgerState, ParseContext, ParsedTable, TableParser, Totals } from '../import/types.ts';
@@ -98,7 +98,7 @@ export class LedgerParser implements TableParser {
 
   constructor(header: string[], headerLine: number, ctx: ParseContext, mapping?: LedgerMapping) {
     this.ctx = ctx;
-    this.columns = ctx.keepRows && ctx.rowDetail === 'columns' ? new LedgerColumnsBuilder(1 << 14) : null;
+    this.columns = ctx.keepRows && ctx.rowDetail === 'columns' ? new LedgerColumnsBuilder(capacityFor(ctx.sizeHintBytes, 110)) : null;
     this.header = header;
     this.headerLine = headerLine;
     this.col = locateLedgerColumns(header, mapping);

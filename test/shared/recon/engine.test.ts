@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { reconcile } from '../../../shared/recon/engine.ts';
+import { reconcile, startReconciliation } from '../../../shared/recon/engine.ts';
 import type { LedgerRow, TradeBillRow } from '../../../shared/import/types.ts';
 import type { BillInput, LiveState, ReconcileInput } from '../../../shared/recon/types.ts';
 
@@ -228,6 +228,35 @@ describe('reconcile fast path', () => {
         expect(reconcile(input)).toEqual(reconcile(input, 'en', { fastPath: false }));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('startReconciliation', () => {
+  it('gives the same report whether ledgers arrive before, between or after the bills (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(5), fc.integer({ min: -2, max: 2 })), { minLength: 1, maxLength: 40 }), fc.nat(2), (orders, where) => {
+        const billRows: TradeBillRow[] = [];
+        const ledgerRows: LedgerRow[] = [];
+        orders.forEach(([kind, delta], i) => {
+          const k = `S${i % 17}`;
+          if (kind !== 1) billRows.push(pay(k, 500 + i, '2026-11-26 23:50:00'));
+          if (kind === 3) billRows.push(refund(k, 100, `R${i}`));
+          if (kind !== 2) ledgerRows.push(led(k, 500 + i + delta, kind === 4 ? 'unpaid' : 'paid', '2026-11-26 23:55:00'));
+        });
+        const half = Math.floor(billRows.length / 2);
+        const bills = [bill(billRows.slice(0, half), 'a.csv'), bill(billRows.slice(half), 'b.csv')];
+        const ledgerInput = ledger(ledgerRows);
+        const base = reconcile({ bills, ledgers: [ledgerInput] });
+        const r = startReconciliation({});
+        if (where === 0) r.addLedger(ledgerInput);
+        r.addBill(bills[0]!);
+        if (where === 1) r.addLedger(ledgerInput);
+        r.addBill(bills[1]!);
+        if (where === 2) r.addLedger(ledgerInput);
+        expect(r.finish('en')).toEqual(base);
+      }),
+      { numRuns: 200 },
     );
   });
 });
