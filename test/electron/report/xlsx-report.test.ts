@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -122,10 +122,34 @@ describe('writeXlsxReport', () => {
 
     const sheet2 = await readPart(path, 'xl/worksheets/sheet2.xml');
     expect(sheet2).toMatch(/<pane [^>]*ySplit="1"[^>]*state="frozen"[^>]*\/>/);
-    expect(sheet2).toMatch(/<autoFilter ref="A1:P1"\s*\/>/);
-    // Text, not a formula: a string-typed cell holding the text as its value, and no <f> anywhere.
-    expect(sheet2).toMatch(/<c r="B2"[^>]* t="str"><v>=HYPERLINK\(&quot;x&quot;\)<\/v><\/c>/);
+    expect(sheet2).toContain(`<autoFilter ref="A1:P${report.items.length + 1}"/>`);
+    // Text, not a formula: an inline string holding the text, and no <f> anywhere.
+    expect(sheet2).toMatch(/<c r="B2"[^>]* t="inlineStr"><is><t>=HYPERLINK\("x"\)<\/t><\/is><\/c>/);
     expect(sheet2).not.toMatch(/<f[ >]/);
+  });
+
+  it('keeps hostile text exact (markup, control characters, spaces, line breaks, emoji) and is read the same by SheetJS', async () => {
+    const report = sampleReport();
+    const hostile = ' <b>&amp; "x"\u0001\tend\n第二行 😀 ';
+    const item = report.items.find((i) => i.ledger !== null)!;
+    item.ledger!.stateRaw = hostile;
+    const path = join(dir, 'hostile.xlsx');
+    await writeXlsxReport(path, report, { lang: 'zh-CN' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const detail = wb.getWorksheet('差异明细')!;
+    expect(detail.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const values: unknown[] = [];
+    detail.eachRow((row) => values.push(row.getCell(7).value));
+    // exceljs leaves OOXML's _xHHHH_ escape of a control character undone; Excel and SheetJS undo it.
+    expect(values).toContain(hostile.replace('\u0001', '_x0001_'));
+    const XLSX = await import('xlsx');
+    const book = XLSX.read(await readFile(path), { type: 'buffer', cellStyles: true });
+    expect(book.SheetNames).toEqual(['汇总', '差异明细']);
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets['差异明细']!, { header: 1, raw: true });
+    expect(rows).toHaveLength(report.items.length + 1);
+    expect(rows.some((r) => r[6] === hostile)).toBe(true);
+    expect(rows.find((r) => r[1] === 'B1')?.[2]).toBe(TXN);
   });
 
   it('reads back through the project reader with ids and formula-like text unchanged', async () => {
