@@ -10,7 +10,8 @@
  * `reconcile` measures the big bill against its ledger twice: the engine alone (bench/engine.ts:
  * `reconcile()` on rows already imported, median of 3 calls, RSS growth above the imported
  * inputs), and the whole `wxrecon reconcile --out` command. Both reports' `summary.counts` must
- * equal what the ledger generator planted.
+ * equal what the ledger generator planted. It also writes a 100,000-item `.xlsx` report
+ * (bench/xlsx-report.ts: the write's own time, the child's peak RSS) and reads it back to check it.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -37,6 +38,9 @@ const HOOK_URL = pathToFileURL(join(ROOT, 'bench', 'rss-hook.ts')).href;
 const CLI = join(ROOT, 'bin', 'wxrecon.js');
 const FLOOR_SCRIPT = join(ROOT, 'bench', 'count-lines.ts');
 const ENGINE_SCRIPT = join(ROOT, 'bench', 'engine.ts');
+const XLSX_REPORT_SCRIPT = join(ROOT, 'bench', 'xlsx-report.ts');
+/** Items in the measured .xlsx report (the issue's 100,000), fewer with a small --rows. */
+const REPORT_ITEMS = 100_000;
 /** `reconcile()` calls per engine measurement (in one process) unless --runs says otherwise. */
 const ENGINE_CALLS = 3;
 /** A change in any of these rebuilds the cached files. */
@@ -622,6 +626,70 @@ async function measureReconcile(bill: DataFile, ledger: DataFile): Promise<void>
   }
   command.detail = { counts: commandCounts, expectedCounts: expectedCounts(truth), differences: commandDifferences };
   measurements.push(command);
+
+  measurements.push(await measureXlsxReport(Math.min(REPORT_ITEMS, ROWS)));
+}
+
+/** A report of `items` discrepancies written as .xlsx (bench/xlsx-report.ts), then read back. */
+async function measureXlsxReport(items: number): Promise<Measurement> {
+  const name = `${count(items)}-item .xlsx report`;
+  const path = join(DATA_DIR, `report-${items}.xlsx`);
+  rmSync(path, { force: true });
+  const runs = RUNS ?? 3;
+  log(`measuring ${name} (${runs} run${runs === 1 ? '' : 's'}) …`);
+  const writes: number[] = [];
+  const busyLevels: (number | null)[] = [];
+  let peakKiB = 0;
+  let reason: string | null = null;
+  for (let i = 0; i < runs && reason === null; i++) {
+    busyLevels.push(await waitForQuiet());
+    const r = await runChild(XLSX_REPORT_SCRIPT, ['--child', String(items), path]);
+    if (r.exitCode !== 0) {
+      reason = `exit ${r.exitCode}: ${r.stderrTail || '(no stderr)'}`;
+      break;
+    }
+    writes.push((JSON.parse(r.stdout) as { writeMs: number }).writeMs);
+    peakKiB = Math.max(peakKiB, r.maxRssKiB ?? 0);
+  }
+  if (reason === null) {
+    // The file must be a workbook whose discrepancy sheet has a header and one row per item.
+    const { openWorkbook } = await import('../electron/import/xlsx.ts');
+    const wb = await openWorkbook(path);
+    let rows = 0;
+    try {
+      await wb.readSheet(wb.sheets[1]!.name, () => {
+        rows++;
+      });
+    } finally {
+      await wb.close();
+    }
+    if (rows !== items + 1) reason = `read back ${rows} rows, expected ${items + 1}`;
+  }
+  const wallMs = writes.length > 0 ? median(writes) : null;
+  const peakRssMiB = peakKiB / 1024;
+  if (reason === null) {
+    const misses: string[] = [];
+    if (wallMs! >= 3000) misses.push(`write ${seconds(wallMs!)} s ≥ 3.00 s`);
+    if (peakRssMiB >= 300) misses.push(`peak ${peakRssMiB.toFixed(0)} MiB ≥ 300 MiB`);
+    if (misses.length > 0) reason = misses.join('; ');
+  }
+  const m: Measurement = {
+    name,
+    file: path,
+    sizeBytes: existsSync(path) ? statSync(path).size : 0,
+    rows: items,
+    runs: writes.length,
+    wallS: wallMs === null ? null : wallMs / 1000,
+    wallRunsS: writes.map((w) => w / 1000),
+    peakRssMiB,
+    target: '< 3 s, < 300 MiB',
+    verdict: reason === null ? 'PASS' : 'FAIL',
+    reason,
+    cpuBusyBefore: busyLevels,
+    rssMeaning: 'the peak RSS of the writing process, the report in memory included; wall is the write alone',
+  };
+  log(`  ${m.verdict}${reason ? `: ${reason}` : ''}`);
+  return m;
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  * engine must find exactly the planted items, no more and no fewer.
  */
 import { describe, expect, it } from 'vitest';
-import { generateTradeBill } from '../../generators/trade-bill.ts';
+import { generateTradeBill, tradeBillLines } from '../../generators/trade-bill.ts';
+import { excelDamagedCsv } from '../../generators/excel-damage.ts';
 import { generateLedger, type LedgerCategory } from '../../generators/ledger.ts';
 import { parseBytes } from '../../helpers/parse-bytes.ts';
 import { reconcile } from '../../../shared/recon/engine.ts';
@@ -56,5 +57,33 @@ describe.each([3, 29])('scenario seed %i', (seed) => {
       expect(item.explanations.en.length).toBeGreaterThan(8);
       expect(item.suggestedAction).toMatch(/^[a-z-]+$/);
     }
+  });
+});
+
+describe('scenario: the bill went through Excel before it was given', () => {
+  const options = { rows: 2000, seed: 17, refundRatio: 0.08, couponRatio: 0.1, outTradeNoFormat: 'mixed', date: '2026-11-26' } as const;
+  const clean = generateTradeBill(options);
+  const ledger = generateLedger({ rows: clean.truth.rows, date: '2026-11-26' }, { discrepancies: {} });
+  const damaged = parseBytes(excelDamagedCsv(tradeBillLines(options)));
+  const report = reconcile({
+    bills: [{ file: 'bill-excel.csv', billType: 'ALL', rows: damaged.tradeRows! }],
+    ledgers: [{ file: 'ledger.csv', rows: parseBytes(ledger.bytes).ledgerRows! }],
+  });
+
+  it('reports every row whose order number Excel damaged, once, asking for the original file', () => {
+    const lost = damaged.tradeRows!.filter((r) => r.outTradeNo === null);
+    expect(lost.length).toBeGreaterThan(10);
+    const redownload = report.items.filter((i) => i.suggestedAction === 'redownload-original-file');
+    expect(redownload.map((i) => i.bill!.line).sort((a, b) => a - b)).toEqual(lost.map((r) => r.line));
+    expect(redownload.every((i) => i.outTradeNo === null && /重新下载|again/.test(i.explanation))).toBe(true);
+  });
+
+  it('calls the ledger side of those orders missing from the bill, and matches every other order', () => {
+    const lostKeys = new Set(clean.truth.rows.filter((r, i) => damaged.tradeRows![i]!.outTradeNo === null).map((r) => r.outTradeNo));
+    const missing = report.items.filter((i) => i.category === 'missing-in-bill' && i.outTradeNo !== null);
+    expect(missing.length).toBeGreaterThan(0);
+    for (const item of missing) expect(lostKeys.has(item.outTradeNo!)).toBe(true);
+    const other = report.items.filter((i) => i.suggestedAction !== 'redownload-original-file' && !(i.category === 'missing-in-bill' && lostKeys.has(i.outTradeNo!)));
+    expect(other.filter((i) => !lostKeys.has(i.outTradeNo ?? ''))).toEqual([]);
   });
 });
