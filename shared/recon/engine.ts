@@ -207,6 +207,9 @@ class SlotFlags {
   }
 }
 
+/** Rows whose hash-table lines are loaded together ahead of their probes (see KeyTable.warm). */
+const WARM_ROWS = 32;
+
 /** A longer copy (zero-filled beyond the old length), or the same array when long enough. */
 function growTo(a: Int32Array, length: number): Int32Array<ArrayBuffer> {
   if (a.length >= length) return a as Int32Array<ArrayBuffer>;
@@ -346,6 +349,7 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
     const { tradeTimeKey, tradeState, orderFen } = c;
     const { starts: keyStarts, ends: keyEnds } = c.outTradeNo;
     for (let i = 0; i < c.length; i++) {
+      if ((i & (WARM_ROWS - 1)) === 0) table!.warm(c.outTradeNo, i, Math.min(c.length, i + WARM_ROWS));
       const g = offset + i;
       const t = tradeTimeKey[i]!;
       if (t >= 0 && !refundBill) {
@@ -406,6 +410,7 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
     const { state, amountFen } = c;
     const { starts: keyStarts, ends: keyEnds } = c.outTradeNo;
     for (let i = 0; i < c.length; i++) {
+      if ((i & (WARM_ROWS - 1)) === 0) table!.warm(c.outTradeNo, i, Math.min(c.length, i + WARM_ROWS));
       if (PAID_LEDGER_CODES[state[i]!] === 1) {
         ledgerPaidCount++;
         const a = amountFen[i]!;
