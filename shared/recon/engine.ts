@@ -207,6 +207,11 @@ class SlotFlags {
   }
 }
 
+/** Equal ids: true; different: false; either missing: null (nothing to tell by). */
+function compareIds(a: IdColumn, i: number, b: IdColumn, j: number): boolean | null {
+  return idIsNull(a, i) || idIsNull(b, j) ? null : idEquals(a, i, b, j);
+}
+
 /** Rows whose hash-table lines are loaded together ahead of their probes (see KeyTable.warm). */
 const WARM_ROWS = 32;
 
@@ -299,28 +304,22 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
     refundHead = new Int32Array(capacity).fill(-1);
   };
 
+  /** A global bill row as its file's columns and the row there. */
+  const billRow = (g: number): [BillColumns, number] => {
+    const f = billFileOf[g]!;
+    return [bills[f]!.c, g - billOffsets[f]!];
+  };
   /** One payment shown by two bills (ALL and SUCCESS) has one transaction id. */
   const samePaymentG = (g1: number, g2: number): boolean => {
-    const f1 = billFileOf[g1]!;
-    const f2 = billFileOf[g2]!;
-    const c1 = bills[f1]!.c;
-    const c2 = bills[f2]!.c;
-    const i1 = g1 - billOffsets[f1]!;
-    const i2 = g2 - billOffsets[f2]!;
-    if (!idIsNull(c1.transactionId, i1) && !idIsNull(c2.transactionId, i2)) return idEquals(c1.transactionId, i1, c2.transactionId, i2);
-    return c1.tradeTimeKey[i1] === c2.tradeTimeKey[i2] && c1.orderFen[i1] === c2.orderFen[i2];
+    const [c1, i1] = billRow(g1);
+    const [c2, i2] = billRow(g2);
+    return compareIds(c1.transactionId, i1, c2.transactionId, i2) ?? (c1.tradeTimeKey[i1] === c2.tradeTimeKey[i2] && c1.orderFen[i1] === c2.orderFen[i2]);
   };
-  /** One refund shown by two bills (ALL and REFUND) has one refund id. */
+  /** One refund shown by two bills (ALL and REFUND) has one refund id (or merchant refund number). */
   const sameRefundG = (g1: number, g2: number): boolean => {
-    const f1 = billFileOf[g1]!;
-    const f2 = billFileOf[g2]!;
-    const c1 = bills[f1]!.c;
-    const c2 = bills[f2]!.c;
-    const i1 = g1 - billOffsets[f1]!;
-    const i2 = g2 - billOffsets[f2]!;
-    if (!idIsNull(c1.refundId, i1) && !idIsNull(c2.refundId, i2)) return idEquals(c1.refundId, i1, c2.refundId, i2);
-    if (!idIsNull(c1.outRefundNo, i1) && !idIsNull(c2.outRefundNo, i2)) return idEquals(c1.outRefundNo, i1, c2.outRefundNo, i2);
-    return false;
+    const [c1, i1] = billRow(g1);
+    const [c2, i2] = billRow(g2);
+    return compareIds(c1.refundId, i1, c2.refundId, i2) ?? compareIds(c1.outRefundNo, i1, c2.outRefundNo, i2) ?? false;
   };
 
   // ---- The bills.
