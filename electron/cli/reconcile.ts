@@ -66,9 +66,9 @@ function summaryText(report: ReconcileReport, lang: Lang): string {
       ? `台账：${s.ledger.files} 个文件，${s.ledger.rows} 行，已支付 ${s.ledger.paidCount} 笔 ${fenToYuanGrouped(s.ledger.paidFen)} 元`
       : `ledger: ${s.ledger.files} files, ${s.ledger.rows} rows, ${s.ledger.paidCount} paid ${fenToYuanGrouped(s.ledger.paidFen)}`,
     zh ? `支付金额差（账单 − 台账）：${fenToYuanGrouped(s.differenceFen)} 元` : `paid difference (bill − ledger): ${fenToYuanGrouped(s.differenceFen)}`,
-    `${zh ? '一致' : 'matched'}: ${s.counts.matched}`,
+    zh ? `一致：${s.counts.matched}` : `matched: ${s.counts.matched}`,
   ];
-  for (const c of CATEGORIES) if (s.counts[c] > 0) lines.push(`${CATEGORY_LABELS[c]![lang]} (${c}): ${s.counts[c]}`);
+  for (const c of CATEGORIES) if (s.counts[c] > 0) lines.push(zh ? `${CATEGORY_LABELS[c]![lang]}（${c}）：${s.counts[c]}` : `${CATEGORY_LABELS[c]![lang]} (${c}): ${s.counts[c]}`);
   for (const item of report.items.slice(0, 50)) lines.push(`  [${item.category}] ${item.outTradeNo ?? '—'}: ${item.explanations[lang]} → ${item.suggestedAction}`);
   if (report.items.length > 50) lines.push(zh ? `  ……另有 ${report.items.length - 50} 项，见 --out 报告` : `  … ${report.items.length - 50} more in the --out report`);
   return lines.join('\n') + '\n';

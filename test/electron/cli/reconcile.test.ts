@@ -56,6 +56,9 @@ describe('wxrecon reconcile', () => {
     const out = join(dir, 'report.csv');
     const r = await run('reconcile', '--bill', BILL, '--ledger', ledger, '--out', out, '--fail-on', 'amount-mismatch', '--lang', 'zh-CN');
     expect(r.code).toBe(1);
+    // The Chinese summary uses full-width punctuation throughout.
+    expect(r.stdout).toMatch(/^一致：\d+$/m);
+    expect(r.stdout).toMatch(/^金额不符（amount-mismatch）：1$/m);
     const csv = readFileSync(out, 'utf8');
     expect(csv.startsWith('\ufeff类别,商户订单号')).toBe(true);
     // The formula a ledger smuggled in is neutralised; the long transaction id keeps its digits.
