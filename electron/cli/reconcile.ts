@@ -9,7 +9,7 @@ import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
 import type { FileImport } from '../import/read-file.ts';
 import { importEach } from '../import/parallel.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
-import { sha256File } from '../report/file-hash.ts';
+import { sha256FileSized } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
 import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
@@ -128,10 +128,19 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   // it is read (a ledger parsed first is indexed while the bill is still being read); problems
   // are reported in the order the files were given.
   const jobs = [
-    ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, sha256: true } })),
-    ...ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, sha256: true, ...(mapping ? { mapping } : {}) } })),
+    ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const } })),
+    ...ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, ...(mapping ? { mapping } : {}) } })),
   ];
   const pending = importEach(jobs);
+  // The SHA-256 of every input for the report, hashed on this thread once the first file is read
+  // and a core is free: hashing in the workers would lengthen the slowest of them.
+  const firstRead = Promise.race(pending.map((p) => p.then(() => undefined, () => undefined)));
+  const hashing = firstRead.then(async () => {
+    const hashes: { sha256: string; sizeBytes: number }[] = [];
+    for (const job of jobs) hashes.push(await sha256FileSized(job.path));
+    return hashes;
+  });
+  hashing.catch(() => undefined);
   // Rejections are handled below, in order; this keeps a second one from going unhandled.
   for (const p of pending) p.catch(() => undefined);
   const problem = (r: FileImport, asLedger: boolean): { exit: number; message: string } | null => {
@@ -172,25 +181,31 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       io.stderr(`wxrecon: ${jobs[k]!.path}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
     }
   }
-  const billFiles = imported.slice(0, bills.length);
-  const ledgerFiles = imported.slice(bills.length);
   const report = recon.finish(lang);
-  const inputs: ReportInputFile[] = [];
-  for (const [role, files] of [['bill', billFiles], ['ledger', ledgerFiles]] as const) {
-    for (const f of files) {
-      inputs.push({
-        role,
-        file: f.file,
-        sha256: f.sha256 ?? (await sha256File(f.file)),
-        sizeBytes: f.sizeBytes,
-        kind: f.kind,
-        ...(f.billType !== undefined ? { billType: f.billType } : {}),
-        ...(f.layout !== undefined ? { layout: f.layout } : {}),
-        rows: f.rows,
-        integrity: f.integrity,
-        dateRange: f.dateRange,
-      });
-    }
+  let hashes: { sha256: string; sizeBytes: number }[];
+  try {
+    hashes = await hashing;
+  } catch (e) {
+    io.stderr(`wxrecon: ${renderMessage('read-failed', { reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }, lang)}\n`);
+    return EXIT_IO;
+  }
+  const inputs: ReportInputFile[] = imported.map((f, k) => ({
+    role: k < bills.length ? ('bill' as const) : ('ledger' as const),
+    file: f.file,
+    sha256: hashes[k]!.sha256,
+    sizeBytes: f.sizeBytes,
+    kind: f.kind,
+    ...(f.billType !== undefined ? { billType: f.billType } : {}),
+    ...(f.layout !== undefined ? { layout: f.layout } : {}),
+    rows: f.rows,
+    integrity: f.integrity,
+    dateRange: f.dateRange,
+  }));
+  const changed = imported.findIndex((f, k) => hashes[k]!.sizeBytes !== f.sizeBytes);
+  if (changed >= 0) {
+    // The hash would not be of the bytes that were reconciled.
+    io.stderr(`wxrecon: ${jobs[changed]!.path}: ${lang === 'zh-CN' ? '文件在读取期间被修改，请在文件不再变化后重新核对' : 'the file changed while it was being read; reconcile again once it no longer changes'}\n`);
+    return EXIT_IO;
   }
   report.meta = { generatedAt: new Date().toISOString(), tool: 'wxrecon 0.1.0', lang, inputs };
   if (out !== undefined) {

@@ -310,8 +310,9 @@ export class TradeBillParser implements TableParser {
     const otn = this.id(c, 'outTradeNo', col.outTradeNo, false);
     const rid = this.id(c, 'refundId', col.refundId, true);
     const orn = this.id(c, 'outRefundNo', col.outRefundNo, true);
-    const mchId = this.lowVariety.get(c, col.mchId);
-    const subMchId = this.lowVariety.get(c, col.subMchId);
+    // The merchant list is for inspecting; reconciliation (columns) does not read it.
+    const mchId = this.columns === null ? this.lowVariety.get(c, col.mchId) : '';
+    const subMchId = this.columns === null ? this.lowVariety.get(c, col.subMchId) : '';
     if ((mchId !== this.lastMchId || subMchId !== this.lastSubMchId) && this.merchants.size < 100) {
       this.lastMchId = mchId;
       this.lastSubMchId = subMchId;
@@ -418,7 +419,7 @@ export class TradeBillParser implements TableParser {
     }
     const result = tableResult('trade-bill', this.layout, this.rejected, this.days, this.declared, this.computedTotals(), this.headerLine, this.ctx.warnings);
     result.billType = this.billType;
-    result.merchants = [...this.merchants];
+    if (this.columns === null) result.merchants = [...this.merchants];
     if (this.columns !== null) result.tradeColumns = this.columns.finish();
     else if (this.ctx.keepRows) result.tradeRows = this.rowsKept;
     return result;
