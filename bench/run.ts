@@ -325,6 +325,8 @@ interface Measurement {
   cpuBusyBefore: (number | null)[];
   /** What `peakRssMiB` means when it is not the child's peak RSS. */
   rssMeaning?: string;
+  /** A line printed under the table (context, not a verdict). */
+  note?: string;
   /** Measurement-specific figures (reconcile: per-call times, heap growth, counts). */
   detail?: Record<string, unknown>;
 }
@@ -625,6 +627,15 @@ async function measureReconcile(bill: DataFile, ledger: DataFile): Promise<void>
     command.reason = misses.join('; ');
   }
   command.detail = { counts: commandCounts, expectedCounts: expectedCounts(truth), differences: commandDifferences };
+  // Context for an absolute target on a machine whose speed drifts: the same machine's floor now.
+  // (The issue's anchor, 2.56 s for prototypes of parse + parse + join, was 3.9× the floor of
+  // 0.656 s measured then; see ../shared/reference/performance.md.)
+  const floor = await measure('floor: read utf8 + count lines', bill, FLOOR_SCRIPT, [bill.path], 3, checkFloor(bill), null);
+  if (command.wallS !== null && floor.wallS !== null) {
+    command.note = `${(command.wallS / floor.wallS).toFixed(1)}× the bill's floor measured now (${floor.wallS.toFixed(2)} s); the issue's prototype anchor was 3.9× its floor`;
+    command.detail.floorS = floor.wallS;
+  }
+  measurements.push(floor);
   measurements.push(command);
 
   measurements.push(await measureXlsxReport(Math.min(REPORT_ITEMS, ROWS)));
@@ -769,6 +780,7 @@ function printTable(ms: Measurement[]): void {
   const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   for (const m of ms) if (m.rssMeaning) out.push(`note: ${m.name}: "peak MiB" is ${m.rssMeaning}`);
+  for (const m of ms) if (m.note) out.push(`note: ${m.name}: ${m.note}`);
   for (const m of ms) if (m.reason) out.push(`${m.verdict}: ${m.name}: ${m.reason}`);
   process.stdout.write(out.join('\n') + '\n');
 }
