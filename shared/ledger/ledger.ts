@@ -83,6 +83,8 @@ export class LedgerParser implements TableParser {
   private readonly kept: LedgerRow[] = [];
   private readonly widths = new IdWidthTracker();
   private readonly columns: LedgerColumnsBuilder | null;
+  /** The paid-time header as written, named in time warnings (looked up once, not per row). */
+  private readonly paidAtName: string;
   /** Converted keys for the leading-zero check; index of the kept row, or -1. */
   private readonly converted: { line: number; value: string; index: number }[] = [];
   private readonly lowVariety = new LowVarietyDecoder(64);
@@ -102,6 +104,7 @@ export class LedgerParser implements TableParser {
     this.header = header;
     this.headerLine = headerLine;
     this.col = locateLedgerColumns(header, mapping);
+    this.paidAtName = this.name(this.col.paidAt);
     this.states = new Map();
     for (const [raw, state] of Object.entries(mapping?.states ?? {})) this.states.set(raw.toLowerCase(), state);
     for (const [raw, state] of Object.entries(DEFAULT_STATES)) if (!this.states.has(raw)) this.states.set(raw, state);
@@ -185,7 +188,7 @@ export class LedgerParser implements TableParser {
       if (this.lastState === 'unknown') this.ctx.warnings.addOnce('unknown-ledger-state', stateRaw, { value: stateRaw }, c.line);
     }
     const state = this.lastState;
-    const paidKey = col.paidAt >= 0 && !c.isBlank(col.paidAt) ? cellTimeKey(c, col.paidAt, this.ctx.warnings, this.name(col.paidAt)) : -1;
+    const paidKey = col.paidAt >= 0 && !c.isBlank(col.paidAt) ? cellTimeKey(c, col.paidAt, this.ctx.warnings, this.paidAtName) : -1;
     if (paidKey >= 0) this.days.addKey(paidKey);
     const key = this.readKey(c, col.outTradeNo);
     let tx: IdReading | null = null;
