@@ -41,7 +41,7 @@ const TEXT = {
     crossDay: '跨日在途窗口（分钟）',
     tolerance: '金额容差（元）',
     inputs: '输入文件',
-    inputHeaders: ['角色', '文件', 'SHA-256', '大小（字节）', '类型', '账单类型', '版式', '行数', '完整性', '起始日期', '截止日期'],
+    inputHeaders: ['角色', '文件', '大小（字节）', '类型', '账单类型', '版式', '行数', '完整性', '起始日期', '截止日期', 'SHA-256'],
     roles: { bill: '微信账单', ledger: '台账' },
     totals: '控制总数',
     totalsHeaders: ['项目', '微信账单', '台账'],
@@ -73,7 +73,7 @@ const TEXT = {
     crossDay: 'Cross-day window (minutes)',
     tolerance: 'Amount tolerance (yuan)',
     inputs: 'Input files',
-    inputHeaders: ['Role', 'File', 'SHA-256', 'Size (bytes)', 'Kind', 'Bill type', 'Layout', 'Rows', 'Integrity', 'From', 'To'],
+    inputHeaders: ['Role', 'File', 'Size (bytes)', 'Kind', 'Bill type', 'Layout', 'Rows', 'Integrity', 'From', 'To', 'SHA-256'],
     roles: { bill: 'WeChat bill', ledger: 'Ledger' },
     totals: 'Control totals',
     totalsHeaders: ['Item', 'WeChat bill', 'Ledger'],
@@ -235,7 +235,7 @@ function summaryRows(report: ReconcileReport, lang: Lang): [Cell[], number[]][] 
     bold([t.inputs]);
     bold([...t.inputHeaders]);
     for (const f of meta.inputs) {
-      add([t.roles[f.role], f.file, f.sha256, f.sizeBytes, f.kind, f.billType ?? null, f.layout ?? null, f.rows, f.integrity, f.dateRange?.[0] ?? null, f.dateRange?.[1] ?? null]);
+      add([t.roles[f.role], f.file, f.sizeBytes, f.kind, f.billType ?? null, f.layout ?? null, f.rows, f.integrity, f.dateRange?.[0] ?? null, f.dateRange?.[1] ?? null, f.sha256]);
     }
     add([]);
   }
@@ -301,7 +301,8 @@ function detailValues(item: ReconcileItem, lang: Lang): Cell[] {
   ];
 }
 
-const DETAIL_WIDTHS = [16, 26, 32, 14, 14, 12, 12, 16, 14, 14, 20, 20, 60, 26, 26, 36];
+/** Wide enough for what each column holds: out_trade_no up to 32 characters, 28-digit transaction ids. */
+const DETAIL_WIDTHS = [16, 34, 31, 14, 14, 12, 12, 16, 14, 14, 20, 20, 60, 26, 26, 36];
 const DETAIL_STYLES = [S_PLAIN, S_TEXT, S_TEXT, S_MONEY, S_MONEY, S_PLAIN, S_PLAIN, S_PLAIN, S_MONEY, S_MONEY, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_TEXT];
 
 /**
@@ -388,7 +389,7 @@ export async function writeXlsxReport(path: string, report: ReconcileReport, opt
       await zip.addEntry(name, parts[name]!);
     }
     const summary = summaryRows(report, lang).map(([cells, styles], i) => rowXml(i + 1, cells, styles));
-    await zip.addEntry('xl/worksheets/sheet1.xml', sheetXml({ widths: [34, 40, 24, 24, 12, 12, 16, 10, 12, 12, 12], selected: true }, [summary.join('')]));
+    await zip.addEntry('xl/worksheets/sheet1.xml', sheetXml({ widths: [34, 40, 18, 18, 12, 12, 12, 12, 12, 12, 68], selected: true }, [summary.join('')]));
     await zip.addEntry('xl/worksheets/sheet2.xml', sheetXml({ widths: DETAIL_WIDTHS, columnStyles: DETAIL_STYLES, header: { lastRow: detailLastRow } }, detailRows(report, lang)));
     // Flushed to disk before the rename, so a crash never leaves a half report under the name.
     await zip.finish({ sync: true });

@@ -110,7 +110,7 @@ describe('writeXlsxReport', () => {
     summary.eachRow((row) => cells.set(String(row.getCell(1).value), row));
     expect(summary.getRow(1).getCell(1).value).toBe('微信支付对账报告');
     expect(cells.get('生成时间')?.getCell(2).value).toBe('2026-11-27T01:30:00.000Z');
-    expect(cells.get('微信账单')?.getCell(3).value).toBe('ab'.repeat(32));
+    expect(cells.get('微信账单')?.getCell(11).value).toBe('ab'.repeat(32));
     const paid = cells.get('支付金额（元）')!;
     expect([paid.getCell(2).value, paid.getCell(3).value]).toEqual([report.summary.bill.paidFen / 100, report.summary.ledger.paidFen / 100]);
     expect(paid.getCell(2).numFmt).toBe('#,##0.00');
