@@ -7,12 +7,23 @@ import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { fenToYuanGrouped } from '../../shared/money/format.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
 import type { FileImport } from '../import/read-file.ts';
+import type { BillColumns } from '../../shared/import/columns.ts';
+import type { BillType } from '../../shared/import/types.ts';
 import { importEach } from '../import/parallel.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { sha256FileSized } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
 import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
+
+/**
+ * A bill read on a worker joins the reconciliation in parts of this many rows while it is read.
+ * WXRECON_BILL_BATCH_ROWS overrides it (tests use small parts on small files).
+ */
+function billBatchRows(): number {
+  const n = Number(process.env.WXRECON_BILL_BATCH_ROWS);
+  return Number.isInteger(n) && n > 0 ? n : 65_536;
+}
 
 export const RECONCILE_HELP = {
   en: `Usage: wxrecon reconcile --bill FILE… [--ledger FILE…] [--mapping FILE] [--out FILE] [--json]
@@ -125,13 +136,30 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   }
 
   // Every file at once, each on its own thread. Each file joins the reconciliation as soon as
-  // it is read (a ledger parsed first is indexed while the bill is still being read); problems
-  // are reported in the order the files were given.
+  // it is read (a ledger parsed first is indexed while the bill is still being read), and a big
+  // bill joins in parts while it is being read; problems are reported in the order given.
   const jobs = [
-    ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const } })),
+    ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const }, batchRows: billBatchRows() })),
     ...ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, ...(mapping ? { mapping } : {}) } })),
   ];
-  const pending = importEach(jobs);
+  const parts: { columns: BillColumns; billType: BillType }[][] = jobs.map(() => []);
+  const done = jobs.map(() => false);
+  // Both feeds below may wait at once: wake every waiter on any news.
+  const waiters: (() => void)[] = [];
+  const wake = () => {
+    for (const w of waiters.splice(0)) w();
+  };
+  const pending = importEach(jobs, undefined, (k, columns, billType) => {
+    parts[k]!.push({ columns, billType });
+    wake();
+  });
+  pending.forEach((p, k) => {
+    const settle = () => {
+      done[k] = true;
+      wake();
+    };
+    p.then(settle, settle);
+  });
   // The SHA-256 of every input for the report, hashed on this thread once the first file is read
   // and a core is free: hashing in the workers would lengthen the slowest of them.
   const firstRead = Promise.race(pending.map((p) => p.then(() => undefined, () => undefined)));
@@ -153,13 +181,20 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   let failed = false;
   const feed = async (from: number, to: number, asLedger: boolean): Promise<void> => {
     for (let k = from; k < to && !failed; k++) {
+      // A bill's parts, in order, as they come; then the rest with the final result.
+      let fed = 0;
+      for (;;) {
+        for (const part of parts[k]!.splice(0)) recon.addBill({ file: jobs[k]!.path, billType: part.billType, columns: part.columns, continuation: fed++ > 0 });
+        if (done[k]) break;
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
       const r = await pending[k]!;
       if (failed || problem(r, asLedger) !== null) {
         failed = true;
         return;
       }
       if (asLedger) recon.addLedger({ file: r.file, ...(r.ledgerColumns ? { columns: r.ledgerColumns } : { rows: [] }) });
-      else recon.addBill({ file: r.file, billType: r.billType ?? 'ALL', ...(r.tradeColumns ? { columns: r.tradeColumns } : { rows: [] }) });
+      else recon.addBill({ file: r.file, billType: r.billType ?? 'ALL', continuation: fed > 0, ...(r.tradeColumns ? { columns: r.tradeColumns } : { rows: [] }) });
     }
   };
   let imported: FileImport[];

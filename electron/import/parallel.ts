@@ -6,35 +6,49 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { importFile, type FileImport, type ImportFileOptions } from './read-file.ts';
+import type { BillColumns } from '../../shared/import/columns.ts';
+import type { BillType } from '../../shared/import/types.ts';
 
 export interface ImportJob {
   path: string;
   options: ImportFileOptions;
+  /** A trade bill read on a worker also comes in parts of about this many rows (see importEach). */
+  batchRows?: number;
 }
 
-/** The buffers behind a result's columns: handed over to the receiving thread without a copy. */
-export function transferablesOf(result: FileImport): ArrayBuffer[] {
+/** Receives a part of job k's trade-bill columns while the file is still being read. */
+export type BatchListener = (columns: BillColumns, billType: BillType) => void;
+
+/** The buffers behind columns (typed arrays, and the id columns' arenas one level down). */
+export function columnBuffers(columns: object): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const columns of [result.tradeColumns, result.ledgerColumns]) {
-    if (columns === undefined) continue;
-    for (const value of Object.values(columns)) {
-      // Typed arrays, and the id columns' arenas one level down.
-      const parts: unknown[] = ArrayBuffer.isView(value) ? [value] : value !== null && typeof value === 'object' ? Object.values(value) : [];
-      for (const part of parts) {
-        if (ArrayBuffer.isView(part) && part.buffer instanceof ArrayBuffer) buffers.add(part.buffer);
-      }
+  for (const value of Object.values(columns)) {
+    const parts: unknown[] = ArrayBuffer.isView(value) ? [value] : value !== null && typeof value === 'object' ? Object.values(value) : [];
+    for (const part of parts) {
+      if (ArrayBuffer.isView(part) && part.buffer instanceof ArrayBuffer) buffers.add(part.buffer);
     }
   }
   return [...buffers];
 }
 
-function importInWorker(job: ImportJob): Promise<FileImport> {
+/** The buffers behind a result's columns: handed over to the receiving thread without a copy. */
+export function transferablesOf(result: FileImport): ArrayBuffer[] {
+  return [result.tradeColumns, result.ledgerColumns].flatMap((c) => (c === undefined ? [] : columnBuffers(c)));
+}
+
+function importInWorker(job: ImportJob, onBatch?: BatchListener): Promise<FileImport> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./import-worker.ts', import.meta.url), { workerData: job });
+    const worker = new Worker(new URL('./import-worker.ts', import.meta.url), {
+      workerData: { path: job.path, options: job.options, ...(onBatch !== undefined && job.batchRows !== undefined ? { batchRows: job.batchRows } : {}) },
+    });
     let settled = false;
-    worker.once('message', (result: FileImport) => {
+    worker.on('message', (m: { type: 'batch'; columns: BillColumns; billType: BillType } | { type: 'done'; result: FileImport }) => {
+      if (m.type === 'batch') {
+        onBatch?.(m.columns, m.billType);
+        return;
+      }
       settled = true;
-      resolve(result);
+      resolve(m.result);
       void worker.terminate();
     });
     worker.once('error', (e) => {
@@ -50,9 +64,12 @@ function importInWorker(job: ImportJob): Promise<FileImport> {
 /**
  * One promise per job, in the order of `jobs`, each settling as soon as its file is read, so a
  * caller can start on the first file while others are still being parsed. At most `threads`
- * workers run at once (default: the number of cores); a single job runs on the calling thread.
+ * workers run at once (default: the number of cores); a single job runs on the calling thread
+ * (and then comes whole, never in parts). With `onBatch`, a job with `batchRows` that turns out
+ * to be a trade bill also hands over its columns in parts as it is read; the promise's result
+ * then holds only the rows not handed over (its `rows` and totals still count the whole file).
  */
-export function importEach(jobs: readonly ImportJob[], threads = availableParallelism()): Promise<FileImport>[] {
+export function importEach(jobs: readonly ImportJob[], threads = availableParallelism(), onBatch?: (job: number, columns: BillColumns, billType: BillType) => void): Promise<FileImport>[] {
   if (jobs.length <= 1 || threads <= 1) {
     let chain: Promise<unknown> = Promise.resolve();
     return jobs.map((job) => {
@@ -75,10 +92,10 @@ export function importEach(jobs: readonly ImportJob[], threads = availableParall
     if (next !== undefined) next();
     else running--;
   };
-  return jobs.map(async (job) => {
+  return jobs.map(async (job, k) => {
     await slot();
     try {
-      return await importInWorker(job);
+      return await importInWorker(job, onBatch === undefined ? undefined : (columns, billType) => onBatch(k, columns, billType));
     } finally {
       release();
     }

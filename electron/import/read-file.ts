@@ -13,7 +13,7 @@ import { ImportError } from '../../shared/errors.ts';
 import { CsvReader, type CsvEncoding } from '../../shared/table/csv.ts';
 import { SheetRowCursor } from '../../shared/table/sheet-cursor.ts';
 import { TableImporter, unknownTable } from '../../shared/import/importer.ts';
-import type { ParsedTable } from '../../shared/import/types.ts';
+import type { ParseContext, ParsedTable } from '../../shared/import/types.ts';
 import type { ImportWarning } from '../../shared/import/warnings.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
 import { nodeByteDecoder } from './byte-decoder.ts';
@@ -46,6 +46,8 @@ export interface ImportFileOptions {
   chunkBytes?: number;
   /** Also give the SHA-256 of the file's bytes (for the report), computed while reading where possible. */
   sha256?: boolean;
+  /** A trade bill's columns in parts as they are read (see ParseContext.billBatches). */
+  billBatches?: ParseContext['billBatches'];
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -237,7 +239,7 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
     if (inner.errorCode !== undefined) return fail(base, inner.errorCode, inner.errorParams);
     if (inner.format !== 'csv' && inner.format !== 'utf16') return fail(base, 'archive-file', { format: 'gzip' });
   }
-  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, sizeHintBytes: base.sizeBytes * (gzip ? 5 : 1), ...(options.mapping ? { mapping: options.mapping } : {}) });
+  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, sizeHintBytes: base.sizeBytes * (gzip ? 5 : 1), ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) });
 
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     // Excel's "Unicode text": UTF-16 with tabs. Transcode to UTF-8 and read it like any CSV.
@@ -293,7 +295,7 @@ async function importWorkbook(path: string, legacy: boolean, base: Omit<FileImpo
     const candidates = wanted !== undefined ? [wanted] : names;
     let firstFailure: FileImport | null = null;
     for (const name of candidates) {
-      const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: false, ...(options.mapping ? { mapping: options.mapping } : {}) });
+      const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: false, ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) });
       const cursor = new SheetRowCursor({ formatDate: (serial) => serialToDateTime(serial, workbook.date1904) });
       // The cursor copies what the parsers keep, so the reader may reuse its row arrays.
       await workbook.readSheet(name, (row) => importer.row(cursor.set(row)), { reuseRows: true });

@@ -100,7 +100,7 @@ export class TradeBillParser implements TableParser {
   private readonly days = new DayCounter();
   private readonly merchants = new Set<string>();
   private readonly rowsKept: TradeBillRow[] = [];
-  private readonly columns: BillColumnsBuilder | null;
+  private columns: BillColumnsBuilder | null;
   private readonly widths: Record<IdColumn, IdWidthTracker> = {
     transactionId: new IdWidthTracker(),
     outTradeNo: new IdWidthTracker(),
@@ -384,6 +384,13 @@ export class TradeBillParser implements TableParser {
     this.noteConverted('outTradeNo', otn, c.line, index);
     this.noteConverted('refundId', rid, c.line, index);
     this.noteConverted('outRefundNo', orn, c.line, index);
+    // Hand a full part over while no id has needed converting: a converted id may be cleared at
+    // the end (leading zeros lost), and that must still find its row here.
+    const batches = ctx.billBatches;
+    if (columns !== null && batches !== undefined && this.convertedTracked === 0 && columns.length >= batches.rows) {
+      batches.onBatch(columns.finish(), this.billType);
+      this.columns = new BillColumnsBuilder(batches.rows);
+    }
   }
 
   private noteConverted(column: IdColumn, r: IdReading | null, line: number, index: number): void {

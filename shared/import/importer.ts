@@ -25,6 +25,7 @@ export interface ImporterOptions {
   strictFieldCount: boolean;
   mapping?: LedgerMapping;
   sizeHintBytes?: number;
+  billBatches?: ParseContext['billBatches'];
 }
 
 export class TableImporter {
@@ -38,7 +39,7 @@ export class TableImporter {
 
   constructor(options: ImporterOptions) {
     this.options = options;
-    this.ctx = { warnings: this.warnings, keepRows: options.keepRows, rowDetail: options.rowDetail ?? 'full', strictFieldCount: options.strictFieldCount, ...(options.sizeHintBytes !== undefined ? { sizeHintBytes: options.sizeHintBytes } : {}) };
+    this.ctx = { warnings: this.warnings, keepRows: options.keepRows, rowDetail: options.rowDetail ?? 'full', strictFieldCount: options.strictFieldCount, ...(options.sizeHintBytes !== undefined ? { sizeHintBytes: options.sizeHintBytes } : {}), ...(options.billBatches !== undefined ? { billBatches: options.billBatches } : {}) };
   }
 
   /** The kind is known (a header was found). */

@@ -141,6 +141,12 @@ export interface ParseContext {
   strictFieldCount: boolean;
   /** The text's size in bytes when known, so columns are allocated once at about the right size. */
   sizeHintBytes?: number;
+  /**
+   * With rowDetail 'columns', a trade bill's columns handed over in parts of about this many rows
+   * as they are read (the rest, with any late corrections, stays in `tradeColumns`), so that a
+   * consumer can start on them while the file is still being parsed.
+   */
+  billBatches?: { rows: number; onBatch: (columns: import('./columns.ts').BillColumns, billType: BillType) => void };
 }
 
 export interface TableParser {

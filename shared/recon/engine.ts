@@ -262,6 +262,7 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
   const tolerance = settings.amountToleranceFen;
 
   const bills: { file: string; billType: BillInput['billType']; c: BillColumns }[] = [];
+  let billFileCount = 0;
   const ledgers: { file: string; c: LedgerColumns }[] = [];
 
   // Global row numbers across files: g for bill rows, h for ledger rows.
@@ -333,6 +334,7 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
   const addBill = (input: BillInput): void => {
     const c = input.columns ?? billColumnsFromRows(input.rows ?? []);
     const billType = input.billType;
+    if (input.continuation !== true) billFileCount++;
     const f = bills.length;
     bills.push({ file: input.file, billType, c });
     const offset = billTotal;
@@ -772,7 +774,7 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
 
     return {
       summary: {
-        bill: { files: bills.length, rows: billTotal, paidCount, paidFen, refundCount, refundFen, days: [...billDays].sort() },
+        bill: { files: billFileCount, rows: billTotal, paidCount, paidFen, refundCount, refundFen, days: [...billDays].sort() },
         ledger: { files: ledgers.length, rows: ledgerTotal, paidCount: ledgerPaidCount, paidFen: ledgerPaidFen, refundFen: ledgerRefundTotal },
         counts,
         differenceFen: paidFen - ledgerPaidFen,

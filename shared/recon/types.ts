@@ -52,6 +52,8 @@ export const DEFAULT_SETTINGS: ReconcileSettings = { crossDayWindowMinutes: 30, 
 export interface BillInput {
   file: string;
   billType: BillType;
+  /** More rows of the bill added just before: one file read in parts; counted as one file. */
+  continuation?: boolean;
   columns?: BillColumns;
   rows?: readonly TradeBillRow[];
 }

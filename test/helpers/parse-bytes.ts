@@ -11,12 +11,13 @@ export interface ParseBytesOptions {
   chunkSizes?: number[];
   keepRows?: boolean;
   rowDetail?: 'full' | 'lean' | 'columns';
+  billBatches?: import('../../shared/import/types.ts').ParseContext['billBatches'];
   mapping?: LedgerMapping;
 }
 
 export function parseBytes(bytes: Uint8Array | string, options: ParseBytesOptions = {}): ParsedTable & { warnings: ImportWarning[] } {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  const importer = new TableImporter({ keepRows: options.keepRows ?? true, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, ...(options.mapping ? { mapping: options.mapping } : {}) });
+  const importer = new TableImporter({ keepRows: options.keepRows ?? true, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) });
   const reader = new CsvReader((row) => importer.row(row), {
     decoder: nodeByteDecoder,
     encoding: options.encoding ?? 'utf-8',

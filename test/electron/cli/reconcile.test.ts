@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { main } from '../../../electron/cli/main.ts';
 import { csvText } from '../../../shared/recon/csv-report.ts';
 import { createHash } from 'node:crypto';
+import { generateTradeBill } from '../../generators/trade-bill.ts';
+import { generateLedger } from '../../generators/ledger.ts';
 
 const BILL = new URL('../../fixtures/samples/wxpay-v3-tradebill-ALL-27col-2021-testmerchant.gunsluo.txt', import.meta.url).pathname;
 const PERSONAL = new URL('../../fixtures/samples/wechat-personal-bill-2019-csv.double-entry-generator.csv', import.meta.url).pathname;
@@ -96,5 +98,35 @@ describe('csvText', () => {
     ['a,b', '"a,b"'], ['say "hi"', '"say ""hi"""'], ['plain', 'plain'],
   ])('%j → %s', (input, output) => {
     expect(csvText(input)).toBe(output);
+  });
+});
+
+describe('wxrecon reconcile on big files (read on workers, the bill joining in parts)', () => {
+  it('gives the same report whether the bill joins whole or in parts of 7 rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxrecon-rc-parts-'));
+    const bill = generateTradeBill({ rows: 400, seed: 8, refundRatio: 0.1, couponRatio: 0.1, date: '2026-11-26' });
+    const ledger = generateLedger({ rows: bill.truth.rows, date: '2026-11-26' }, { discrepancies: { 'missing-in-ledger': 3, 'amount-mismatch': 2, duplicate: 1, 'refund-mismatch': 2 } });
+    const billPath = join(dir, 'bill.csv');
+    const ledgerPath = join(dir, 'ledger.csv');
+    writeFileSync(billPath, bill.bytes);
+    writeFileSync(ledgerPath, ledger.bytes);
+    const reportOf = async (batchRows: string) => {
+      process.env.WXRECON_BILL_BATCH_ROWS = batchRows;
+      try {
+        const r = await run('reconcile', '--bill', billPath, '--ledger', ledgerPath, '--json');
+        expect(r.code).toBe(0);
+        const report = JSON.parse(r.stdout);
+        delete report.meta.generatedAt;
+        return report;
+      } finally {
+        delete process.env.WXRECON_BILL_BATCH_ROWS;
+      }
+    };
+    const whole = await reportOf('1000000');
+    const inParts = await reportOf('7');
+    expect(inParts).toEqual(whole);
+    expect(whole.summary.bill.files).toBe(1);
+    expect(whole.summary.bill.rows).toBe(bill.truth.rows.length);
+    expect(whole.items.map((i: { category: string; outTradeNo: string }) => `${i.category} ${i.outTradeNo}`).sort()).toEqual(ledger.truth.planted.map((p) => `${p.category} ${p.outTradeNo}`).sort());
   });
 });
