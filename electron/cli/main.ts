@@ -6,6 +6,8 @@
 import type { Lang } from '../../shared/i18n/messages.ts';
 import { runInspect, INSPECT_HELP } from './inspect.ts';
 import { runReconcile, RECONCILE_HELP } from './reconcile.ts';
+import { runQuery, QUERY_HELP } from './query.ts';
+import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { EXIT_OK, EXIT_USAGE, usageError, type CliIo } from './io.ts';
 
 const defaultIo: CliIo = {
@@ -21,6 +23,8 @@ Usage: wxrecon <command> [options]
 Commands:
   inspect FILE…     detect and parse bill or ledger files; report what was found
   reconcile         reconcile trade bills against the merchant's ledger (--bill, --ledger)
+  query             one signed live order query (订单查询) with a merchant profile
+  simulate          run the built-in WeChat Pay simulator on 127.0.0.1 (writes a demo merchant profile)
 
 Options for every command:
   --lang zh-CN|en   language of messages (default en)
@@ -38,6 +42,8 @@ Run \`wxrecon <command> --help\` for a command's options.
 命令：
   inspect 文件…     识别并解析账单或台账文件，报告读到的内容
   reconcile         按订单核对交易账单与商户台账（--bill、--ledger）
+  query             用商户配置签名查询一笔订单的实时状态（订单查询）
+  simulate          在 127.0.0.1 运行内置的微信支付模拟器（并写出演示商户配置）
 
 通用选项：
   --lang zh-CN|en   提示语言（默认 en）
@@ -78,6 +84,18 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return EXIT_OK;
       }
       return runReconcile(rest, io, lang);
+    case 'query':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(QUERY_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runQuery(rest, io, lang);
+    case 'simulate':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(SIMULATE_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runSimulate(rest, io, lang);
     default:
       return usageError(
         io,
