@@ -2,6 +2,9 @@ import { extname } from 'node:path';
 import { renderMessage, type Lang } from '../../shared/i18n/messages.ts';
 import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/expect.ts';
 import { startReconciliation } from '../../shared/recon/engine.ts';
+import { runQueries } from '../query-run/run.ts';
+import { closePools, queryOrder } from '../wechatpay/client.ts';
+import { ProfileError, readProfile, type MerchantProfile } from '../wechatpay/profile.ts';
 import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/recon/types.ts';
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { fenToYuanGrouped } from '../../shared/money/format.ts';
@@ -16,6 +19,9 @@ import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
 import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
 
+/** Categories whose verdict a live trade state can settle (reconcile --query asks about these). */
+const LIVE_SETTLES: ReadonlySet<Category> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
+
 /**
  * A bill read on a worker joins the reconciliation in parts of this many rows while it is read.
  * WXRECON_BILL_BATCH_ROWS overrides it (tests use small parts on small files).
@@ -27,7 +33,8 @@ function billBatchRows(): number {
 
 export const RECONCILE_HELP = {
   en: `Usage: wxrecon reconcile --bill FILE… [--ledger FILE…] [--mapping FILE] [--out FILE] [--json]
-                         [--fail-on CATEGORY,…] [--cross-day-window MINUTES] [--tolerance-fen N] [--lang zh-CN|en]
+                         [--fail-on CATEGORY,…] [--cross-day-window MINUTES] [--tolerance-fen N]
+                         [--query --merchant FILE [--journal FILE]] [--lang zh-CN|en]
 
 Reconciles WeChat Pay trade bills (several days allowed) against the merchant's ledger, order by order.
 
@@ -42,12 +49,18 @@ Options:
   --cross-day-window MIN  minutes around 00:00 within which a ledger payment the bills lack is
                           in transit to the neighbouring day (default 30)
   --tolerance-fen N       ignore amount differences up to N fen (default 0)
+  --query                 ask WeChat Pay for the live state of every order a live state can settle
+                          (every bill order when no ledger is given), then reconcile with the answers
+  --merchant FILE         the merchant profile for --query (JSON, see the README)
+  --journal FILE          the query journal (default wxrecon-queries-<mchid>.jsonl): a run stopped
+                          at any point resumes from it without asking again for final answers
 
 Categories: ${CATEGORIES.join(', ')}.
 Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/O failure.
 `,
   'zh-CN': `用法：wxrecon reconcile --bill 账单… [--ledger 台账…] [--mapping 映射文件] [--out 文件] [--json]
-                         [--fail-on 类别,…] [--cross-day-window 分钟] [--tolerance-fen 分] [--lang zh-CN|en]
+                         [--fail-on 类别,…] [--cross-day-window 分钟] [--tolerance-fen 分]
+                         [--query --merchant 商户配置 [--journal 文件]] [--lang zh-CN|en]
 
 按订单核对微信支付交易账单（可多天）与商户台账。
 
@@ -60,6 +73,9 @@ Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/
   --fail-on 类别列表      出现这些类别的差错时退出码为 1（逗号分隔）
   --cross-day-window 分钟 日切 00:00 前后多少分钟内的台账支付视为跨日在途（默认 30）
   --tolerance-fen 分      金额差在此范围内不报（默认 0）
+  --query                 向微信支付查询实时状态能判定的订单（不给台账时为全部账单订单），再按结果核对
+  --merchant 文件         --query 使用的商户配置（JSON，见 README）
+  --journal 文件          查询日志（默认 wxrecon-queries-<商户号>.jsonl）：中断后可续查，已有最终结果不再重复查询
 
 类别：${CATEGORIES.join('、')}。
 退出码：0 完成；1 出现 --fail-on 指定的类别；2 输入或用法错误；3 读写失败。
@@ -95,6 +111,9 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       out: { type: 'string' },
       json: { type: 'boolean' },
       'fail-on': { type: 'string' },
+      query: { type: 'boolean' },
+      merchant: { type: 'string' },
+      journal: { type: 'string' },
       'cross-day-window': { type: 'string' },
       'tolerance-fen': { type: 'string' },
       lang: { type: 'string' },
@@ -123,6 +142,19 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   const toleranceFen = number('tolerance-fen', 0);
   if (windowMinutes === null || windowMinutes > 720) return usageError(io, lang, '--cross-day-window takes whole minutes from 0 to 720', '--cross-day-window 须为 0 到 720 的整数分钟');
   if (toleranceFen === null) return usageError(io, lang, '--tolerance-fen takes a whole number of fen', '--tolerance-fen 须为整数（分）');
+  // Live queries: the profile is read before any file, so a mistake in it is named at once.
+  let profile: MerchantProfile | null = null;
+  if (v.query === true) {
+    if (typeof v.merchant !== 'string') return usageError(io, lang, '--query needs --merchant FILE', '--query 需要 --merchant 商户配置文件');
+    try {
+      profile = await readProfile(v.merchant);
+    } catch (e) {
+      if (e instanceof ProfileError) return usageError(io, lang, `merchant profile: ${e.message}`, `商户配置有误：${e.message}`);
+      throw e;
+    }
+  } else if (v.merchant !== undefined || v.journal !== undefined) {
+    return usageError(io, lang, '--merchant and --journal go with --query', '--merchant 与 --journal 需与 --query 一起使用');
+  }
   const out = v.out as string | undefined;
   const outKind = out === undefined ? null : extname(out).toLowerCase();
   if (outKind !== null && outKind !== '.json' && outKind !== '.csv' && outKind !== '.xlsx') {
@@ -216,7 +248,29 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       io.stderr(`wxrecon: ${jobs[k]!.path}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
     }
   }
-  const report = recon.finish(lang);
+  let report = recon.finish(lang);
+  if (profile !== null) {
+    // Ask WeChat Pay about the orders whose verdict a live state can settle (every bill order when
+    // there is no ledger), then reconcile again with the answers.
+    const keys = ledgers.length === 0 ? recon.orderKeys() : [...new Set(report.items.filter((i) => i.outTradeNo !== null && LIVE_SETTLES.has(i.category)).map((i) => i.outTradeNo!))];
+    const journalPath = typeof v.journal === 'string' ? v.journal : `wxrecon-queries-${profile.mchid}.jsonl`;
+    let lastShown = 0;
+    const run = await runQueries(keys.map((outTradeNo) => ({ outTradeNo })), (ref, signal) => queryOrder(profile!, ref, signal === undefined ? {} : { signal }), {
+      journalPath,
+      requestsPerSecond: profile.requestsPerSecond,
+      concurrency: profile.concurrency,
+      onProgress: (p) => {
+        const t = performance.now();
+        if (t - lastShown < 1000 && p.done + p.failed < p.total) return;
+        lastShown = t;
+        const eta = p.etaSec === null ? '' : lang === 'zh-CN' ? `，预计还需 ${Math.ceil(p.etaSec)} 秒` : `, about ${Math.ceil(p.etaSec)} s left`;
+        io.stderr(lang === 'zh-CN' ? `实时查询：${p.done + p.failed}/${p.total}（失败 ${p.failed}，${p.ratePerSec.toFixed(1)} 笔/秒${eta}）\n` : `live queries: ${p.done + p.failed}/${p.total} (${p.failed} failed, ${p.ratePerSec.toFixed(1)}/s${eta})\n`);
+      },
+    }).finally(() => closePools());
+    report = recon.finish(lang, run.live);
+    report.summary.query = { queried: run.live.size, failed: run.failures.size };
+    for (const [key, f] of run.failures) io.stderr(`wxrecon: ${key}: ${lang === 'zh-CN' ? '查询失败' : 'query failed'}: ${f.message}\n`);
+  }
   let hashes: { sha256: string; sizeBytes: number }[];
   try {
     hashes = await hashing;

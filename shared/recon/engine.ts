@@ -235,8 +235,10 @@ export interface Reconciliation {
   /** Adds a bill; bills are taken in the order added (the first of two payments is the first added). */
   addBill(bill: BillInput): void;
   addLedger(ledger: LedgerInput): void;
-  /** The report; `live` refines it (issue 4's query results). Call once. */
+  /** The report; `live` refines it (live query results). May be called again, e.g. once the live states are in. */
   finish(lang?: Lang, live?: ReadonlyMap<string, LiveState>): ReconcileReport;
+  /** Every order number seen, in first-seen order (what to query when there is no ledger). */
+  orderKeys(): string[];
 }
 
 /**
@@ -785,5 +787,11 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
     };
   };
 
-  return { addBill, addLedger, finish };
+  const orderKeys = (): string[] => {
+    const out: string[] = [];
+    if (table !== null) for (let s = 0; s < table.size; s++) out.push(table.keyOf(s));
+    return out;
+  };
+
+  return { addBill, addLedger, finish, orderKeys };
 }

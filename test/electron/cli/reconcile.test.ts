@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../electron/cli/main.ts';
@@ -128,5 +128,54 @@ describe('wxrecon reconcile on big files (read on workers, the bill joining in p
     expect(whole.summary.bill.files).toBe(1);
     expect(whole.summary.bill.rows).toBe(bill.truth.rows.length);
     expect(whole.items.map((i: { category: string; outTradeNo: string }) => `${i.category} ${i.outTradeNo}`).sort()).toEqual(ledger.truth.planted.map((p) => `${p.category} ${p.outTradeNo}`).sort());
+  });
+});
+
+describe('wxrecon reconcile --query (live states from the simulator)', () => {
+  it('settles doubtful orders with signed live queries, journals them, and resumes from the journal', async () => {
+    const { startSimulator } = await import('../../../electron/simulator/server.ts');
+    const { newDemoMerchant, writeDemoProfile } = await import('../../../electron/simulator/demo-merchant.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'wxrecon-rq-'));
+    const demo = newDemoMerchant();
+    const sim = await startSimulator({
+      orders: [
+        // Paid in the bill, unpaid in the ledger: WeChat confirms the payment (a lost callback).
+        { outTradeNo: 'S20210128170702357723', transactionId: '4200000925202101284997714292', tradeState: 'SUCCESS', totalFen: 1, successTime: '2021-01-28T17:07:11+08:00' },
+        // Paid in the ledger, not in the bill: WeChat closed it, so the ledger is wrong.
+        { outTradeNo: 'L-ONLY-1', transactionId: null, tradeState: 'CLOSED', totalFen: 500, successTime: null },
+      ],
+      merchant: demo.merchant,
+      wechatpay: demo.wechatpay,
+    });
+    try {
+      const profile = await writeDemoProfile(dir, demo, sim.baseUrl);
+      const ledger = join(dir, 'ledger.csv');
+      writeFileSync(ledger, '商户订单号,订单金额,订单状态,支付时间\r\nS20210128170702357723,0.01,未支付,\r\nS20210128153505214586,0.01,已支付,2021-01-28 15:35:19\r\nS20210128165824499930,0.01,已支付,2021-01-28 16:59:47\r\nL-ONLY-1,5.00,已支付,2021-01-28 12:00:00\r\n');
+      const journal = join(dir, 'queries.jsonl');
+      const args = ['reconcile', '--bill', BILL, '--ledger', ledger, '--query', '--merchant', profile, '--journal', journal, '--json'];
+      const r = await run(...args);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      const item = (key: string) => report.items.find((i: { outTradeNo: string }) => i.outTradeNo === key);
+      expect(item('S20210128170702357723')).toMatchObject({ category: 'status-mismatch', suggestedAction: 'mark-ledger-paid', live: { tradeState: 'SUCCESS' } });
+      expect(item('S20210128170702357723').explanations['zh-CN']).toContain('微信实时查询确认已支付');
+      expect(item('L-ONLY-1')).toMatchObject({ category: 'missing-in-bill', suggestedAction: 'mark-ledger-unpaid', live: { tradeState: 'CLOSED' } });
+      expect(report.summary.query).toEqual({ queried: 2, failed: 0 });
+      expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(2);
+      expect(sim.stats.v3).toBe(2);
+
+      // A second run takes the final answers from the journal and asks nothing.
+      const again = await run(...args);
+      expect(JSON.parse(again.stdout).items).toEqual(report.items);
+      expect(sim.stats.v3).toBe(2);
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('needs a merchant profile, and --merchant/--journal only with --query', async () => {
+    expect((await run('reconcile', '--bill', BILL, '--query')).code).toBe(2);
+    expect((await run('reconcile', '--bill', BILL, '--merchant', 'm.json')).code).toBe(2);
   });
 });

@@ -260,3 +260,18 @@ describe('startReconciliation', () => {
     );
   });
 });
+
+describe('startReconciliation: finishing again with live states', () => {
+  it('gives the plain report again, then the live-refined one, and lists every order number once', () => {
+    const r = startReconciliation({});
+    r.addBill(bill([pay('P1', 100), pay('P2', 200)]));
+    r.addLedger(ledger([led('P1', 100, 'unpaid', null), led('L1', 300)]));
+    const plain = r.finish('en');
+    expect(r.finish('en')).toEqual(plain);
+    const refined = r.finish('en', new Map([live('P1', 'SUCCESS', '2026-11-26T12:00:00+08:00'), live('L1', 'CLOSED')]));
+    expect(refined.items.find((i) => i.outTradeNo === 'L1')!.suggestedAction).toBe('mark-ledger-unpaid');
+    expect(refined.items.find((i) => i.outTradeNo === 'P1')!.live!.tradeState).toBe('SUCCESS');
+    expect(r.finish('en')).toEqual(plain);
+    expect(r.orderKeys()).toEqual(['P1', 'P2', 'L1']);
+  });
+});
