@@ -7,6 +7,7 @@ import { closePools, queryOrder } from '../wechatpay/client.ts';
 import { ProfileError, readProfile, type MerchantProfile } from '../wechatpay/profile.ts';
 import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/recon/types.ts';
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
+import { stateUpdates, stateUpdatesCsv } from '../../shared/recon/state-updates.ts';
 import { fenToYuanGrouped } from '../../shared/money/format.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
 import type { FileImport } from '../import/read-file.ts';
@@ -34,7 +35,7 @@ function billBatchRows(): number {
 export const RECONCILE_HELP = {
   en: `Usage: wxrecon reconcile --bill FILE… [--ledger FILE…] [--mapping FILE] [--out FILE] [--json]
                          [--fail-on CATEGORY,…] [--cross-day-window MINUTES] [--tolerance-fen N]
-                         [--query --merchant FILE [--journal FILE]] [--lang zh-CN|en]
+                         [--query --merchant FILE [--journal FILE]] [--updates FILE] [--lang zh-CN|en]
 
 Reconciles WeChat Pay trade bills (several days allowed) against the merchant's ledger, order by order.
 
@@ -52,6 +53,8 @@ Options:
   --query                 ask WeChat Pay for the live state of every order a live state can settle
                           (every bill order when no ledger is given), then reconcile with the answers
   --merchant FILE         the merchant profile for --query (JSON, see the README)
+  --updates FILE          write the trade-state updates for the merchant's system (.csv or .xlsx): lost
+                          callbacks → paid, refunds the ledger lacks, orders WeChat closed → closed
   --journal FILE          the query journal (default wxrecon-queries-<mchid>.jsonl): a run stopped
                           at any point resumes from it without asking again for final answers
 
@@ -60,7 +63,7 @@ Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/
 `,
   'zh-CN': `用法：wxrecon reconcile --bill 账单… [--ledger 台账…] [--mapping 映射文件] [--out 文件] [--json]
                          [--fail-on 类别,…] [--cross-day-window 分钟] [--tolerance-fen 分]
-                         [--query --merchant 商户配置 [--journal 文件]] [--lang zh-CN|en]
+                         [--query --merchant 商户配置 [--journal 文件]] [--updates 文件] [--lang zh-CN|en]
 
 按订单核对微信支付交易账单（可多天）与商户台账。
 
@@ -75,6 +78,7 @@ Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/
   --tolerance-fen 分      金额差在此范围内不报（默认 0）
   --query                 向微信支付查询实时状态能判定的订单（不给台账时为全部账单订单），再按结果核对
   --merchant 文件         --query 使用的商户配置（JSON，见 README）
+  --updates 文件          写出交易状态更新（.csv 或 .xlsx）供导入商户系统：回调丢失→已支付、台账缺的退款、微信已关闭→已关闭
   --journal 文件          查询日志（默认 wxrecon-queries-<商户号>.jsonl）：中断后可续查，已有最终结果不再重复查询
 
 类别：${CATEGORIES.join('、')}。
@@ -112,6 +116,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       json: { type: 'boolean' },
       'fail-on': { type: 'string' },
       query: { type: 'boolean' },
+      updates: { type: 'string' },
       merchant: { type: 'string' },
       journal: { type: 'string' },
       'cross-day-window': { type: 'string' },
@@ -142,6 +147,11 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   const toleranceFen = number('tolerance-fen', 0);
   if (windowMinutes === null || windowMinutes > 720) return usageError(io, lang, '--cross-day-window takes whole minutes from 0 to 720', '--cross-day-window 须为 0 到 720 的整数分钟');
   if (toleranceFen === null) return usageError(io, lang, '--tolerance-fen takes a whole number of fen', '--tolerance-fen 须为整数（分）');
+  const updatesPath = v.updates as string | undefined;
+  const updatesKind = updatesPath === undefined ? null : extname(updatesPath).toLowerCase();
+  if (updatesKind !== null && updatesKind !== '.csv' && updatesKind !== '.xlsx') {
+    return usageError(io, lang, '--updates: write .csv or .xlsx', '--updates：状态更新文件为 .csv 或 .xlsx');
+  }
   // Live queries: the profile is read before any file, so a mistake in it is named at once.
   let profile: MerchantProfile | null = null;
   if (v.query === true) {
@@ -305,6 +315,17 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       io.stderr(`wxrecon: ${out}: ${(e as Error).message}\n`);
       return EXIT_IO;
     }
+  }
+  if (updatesPath !== undefined) {
+    const updates = stateUpdates(report);
+    try {
+      if (updatesKind === '.xlsx') await (await import('../report/xlsx-report.ts')).writeStateUpdatesXlsx(updatesPath, updates, lang, report.meta.generatedAt);
+      else await writeFileAtomic(updatesPath, stateUpdatesCsv(updates));
+    } catch (e) {
+      io.stderr(`wxrecon: ${updatesPath}: ${(e as Error).message}\n`);
+      return EXIT_IO;
+    }
+    io.stderr(lang === 'zh-CN' ? `交易状态更新：${updates.length} 笔，已写入 ${updatesPath}\n` : `state updates: ${updates.length}, written to ${updatesPath}\n`);
   }
   if (v.json === true) io.stdout(JSON.stringify(report, null, 2) + '\n');
   else io.stdout(summaryText(report, lang));

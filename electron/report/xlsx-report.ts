@@ -19,6 +19,7 @@ import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { CATEGORIES } from '../../shared/recon/types.ts';
 import type { Category, ReconcileItem, ReconcileReport } from '../../shared/recon/types.ts';
 import { ZipWriter } from './zip-writer.ts';
+import { STATE_UPDATE_COLUMNS, type StateUpdate } from '../../shared/recon/state-updates.ts';
 
 type Lang = 'zh-CN' | 'en';
 
@@ -398,17 +399,35 @@ async function* detailRows(report: ReconcileReport, lang: Lang): AsyncGenerator<
   for (const chunk of w.take(true)) yield chunk;
 }
 
-function workbookParts(report: ReconcileReport, lang: Lang, detailLastRow: number): Record<string, string> {
-  const t = TEXT[lang];
-  const sheet = (id: number) => `<Override PartName="/xl/worksheets/sheet${id}.xml" ContentType="${CT}.spreadsheetml.worksheet+xml"/>`;
-  const filterRange = `'${t.detailSheet.replaceAll("'", "''")}'!$A$1:$${COLUMN_NAMES[DETAIL_WIDTHS.length - 1]}$${detailLastRow}`;
-  const created = report.meta?.generatedAt ?? new Date(0).toISOString();
+interface WorkbookSheet {
+  name: string;
+  spec: SheetSpec;
+  rows: AsyncIterable<string | Buffer> | Iterable<string | Buffer>;
+}
+
+interface WorkbookMeta {
+  title: string;
+  creator: string;
+  /** ISO 8601. */
+  created: string;
+  lang: Lang;
+}
+
+function workbookParts(sheets: readonly WorkbookSheet[], meta: WorkbookMeta): Record<string, string> {
+  const overrides = sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${CT}.spreadsheetml.worksheet+xml"/>`).join('');
+  const filters = sheets
+    .map((sheet, i) =>
+      sheet.spec.header === undefined
+        ? ''
+        : `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${escapeXmlText(`'${sheet.name.replaceAll("'", "''")}'!$A$1:$${COLUMN_NAMES[sheet.spec.widths.length - 1]}$${sheet.spec.header.lastRow}`)}</definedName>`,
+    )
+    .join('');
   return {
     '[Content_Types].xml':
       XML_DECLARATION +
       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
-      `<Override PartName="/xl/workbook.xml" ContentType="${CT}.spreadsheetml.sheet.main+xml"/>${sheet(1)}${sheet(2)}` +
+      `<Override PartName="/xl/workbook.xml" ContentType="${CT}.spreadsheetml.sheet.main+xml"/>${overrides}` +
       `<Override PartName="/xl/styles.xml" ContentType="${CT}.spreadsheetml.styles+xml"/>` +
       '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
       `<Override PartName="/docProps/app.xml" ContentType="${CT}.extended-properties+xml"/></Types>`,
@@ -421,39 +440,35 @@ function workbookParts(report: ReconcileReport, lang: Lang, detailLastRow: numbe
     'docProps/core.xml':
       XML_DECLARATION +
       '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-      `<dc:title>${escapeXmlText(t.title)}</dc:title><dc:creator>${escapeXmlText(report.meta?.tool ?? 'wxrecon')}</dc:creator>` +
-      `<dcterms:created xsi:type="dcterms:W3CDTF">${escapeXmlText(created)}</dcterms:created></cp:coreProperties>`,
+      `<dc:title>${escapeXmlText(meta.title)}</dc:title><dc:creator>${escapeXmlText(meta.creator)}</dc:creator>` +
+      `<dcterms:created xsi:type="dcterms:W3CDTF">${escapeXmlText(meta.created)}</dcterms:created></cp:coreProperties>`,
     'docProps/app.xml': XML_DECLARATION + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>wxrecon</Application></Properties>`,
     'xl/workbook.xml':
       XML_DECLARATION +
       `<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>` +
-      `<sheet name="${escapeXmlAttribute(t.summarySheet)}" sheetId="1" r:id="rId1"/><sheet name="${escapeXmlAttribute(t.detailSheet)}" sheetId="2" r:id="rId2"/></sheets>` +
-      `<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="1" hidden="1">${escapeXmlText(filterRange)}</definedName></definedNames></workbook>`,
+      sheets.map((sheet, i) => `<sheet name="${escapeXmlAttribute(sheet.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+      `</sheets>${filters === '' ? '' : `<definedNames>${filters}</definedNames>`}</workbook>`,
     'xl/_rels/workbook.xml.rels':
       XML_DECLARATION +
       `<Relationships xmlns="${NS_PKG_REL}">` +
-      `<Relationship Id="rId1" Type="${NS_REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${NS_REL}/worksheet" Target="worksheets/sheet2.xml"/>` +
-      `<Relationship Id="rId3" Type="${NS_REL}/styles" Target="styles.xml"/></Relationships>`,
-    'xl/styles.xml': stylesXml(lang),
+      sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${NS_REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
+      `<Relationship Id="rId${sheets.length + 1}" Type="${NS_REL}/styles" Target="styles.xml"/></Relationships>`,
+    'xl/styles.xml': stylesXml(meta.lang),
   };
 }
 
-export async function writeXlsxReport(path: string, report: ReconcileReport, options: XlsxReportOptions): Promise<void> {
-  const { lang } = options;
+/** Writes a workbook to a temporary file beside `path`, flushes it, and renames it into place. */
+async function writeWorkbook(path: string, sheets: readonly WorkbookSheet[], meta: WorkbookMeta): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   // Fails here, before anything is written, when the folder is missing or unwritable.
   // Level 3: within a tenth of level 6's size, and deflate keeps pace with the rows.
   const zip = await ZipWriter.create(temp, { exclusive: true, level: 3 });
   try {
-    const detailLastRow = report.items.length + 1;
-    const parts = workbookParts(report, lang, detailLastRow);
+    const parts = workbookParts(sheets, meta);
     for (const name of ['[Content_Types].xml', '_rels/.rels', 'docProps/core.xml', 'docProps/app.xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml']) {
       await zip.addEntry(name, parts[name]!);
     }
-    const summary = new XmlBytes();
-    summaryRows(report, lang).forEach(([cells, styles], i) => writeRow(summary, i + 1, cells, styles));
-    await zip.addEntry('xl/worksheets/sheet1.xml', sheetXml({ widths: [34, 40, 18, 18, 12, 12, 12, 12, 12, 12, 68], selected: true }, summary.take(true)));
-    await zip.addEntry('xl/worksheets/sheet2.xml', sheetXml({ widths: DETAIL_WIDTHS, columnStyles: DETAIL_STYLES, header: { lastRow: detailLastRow } }, detailRows(report, lang)));
+    for (const [i, sheet] of sheets.entries()) await zip.addEntry(`xl/worksheets/sheet${i + 1}.xml`, sheetXml(sheet.spec, sheet.rows));
     // Flushed to disk before the rename, so a crash never leaves a half report under the name.
     await zip.finish({ sync: true });
     await rename(temp, path);
@@ -462,4 +477,33 @@ export async function writeXlsxReport(path: string, report: ReconcileReport, opt
     await rm(temp, { force: true });
     throw e;
   }
+}
+
+export async function writeXlsxReport(path: string, report: ReconcileReport, options: XlsxReportOptions): Promise<void> {
+  const { lang } = options;
+  const t = TEXT[lang];
+  const summary = new XmlBytes();
+  summaryRows(report, lang).forEach(([cells, styles], i) => writeRow(summary, i + 1, cells, styles));
+  await writeWorkbook(
+    path,
+    [
+      { name: t.summarySheet, spec: { widths: [34, 40, 18, 18, 12, 12, 12, 12, 12, 12, 68], selected: true }, rows: summary.take(true) },
+      { name: t.detailSheet, spec: { widths: DETAIL_WIDTHS, columnStyles: DETAIL_STYLES, header: { lastRow: report.items.length + 1 } }, rows: detailRows(report, lang) },
+    ],
+    { title: t.title, creator: report.meta?.tool ?? 'wxrecon', created: report.meta?.generatedAt ?? new Date(0).toISOString(), lang },
+  );
+}
+
+/** The state-update list (shared/recon/state-updates.ts) as a one-sheet workbook, ids as text. */
+export async function writeStateUpdatesXlsx(path: string, updates: readonly StateUpdate[], lang: Lang, generatedAt: string): Promise<void> {
+  const w = new XmlBytes();
+  const headers = [...STATE_UPDATE_COLUMNS];
+  writeRow(w, 1, headers, headers.map(() => S_BOLD));
+  const styles = [S_TEXT, S_TEXT, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN];
+  updates.forEach((u, i) => writeRow(w, i + 2, [u.outTradeNo, u.transactionId, u.ledgerState, u.newState, u.amountFen, u.refundFen, u.wechatState, u.successTime, u.reason], styles));
+  await writeWorkbook(
+    path,
+    [{ name: lang === 'zh-CN' ? '交易状态更新' : 'State updates', spec: { widths: [34, 31, 14, 18, 12, 12, 16, 26, 80], columnStyles: styles, header: { lastRow: updates.length + 1 }, selected: true }, rows: w.take(true) }],
+    { title: lang === 'zh-CN' ? '交易状态更新' : 'Trade state updates', creator: 'wxrecon', created: generatedAt, lang },
+  );
 }

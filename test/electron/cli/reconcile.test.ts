@@ -164,6 +164,25 @@ describe('wxrecon reconcile --query (live states from the simulator)', () => {
       expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(2);
       expect(sim.stats.v3).toBe(2);
 
+      // The state updates for the merchant's system, as CSV and as XLSX.
+      const updatesCsv = join(dir, 'updates.csv');
+      const withUpdates = await run(...args, '--updates', updatesCsv);
+      expect(withUpdates.code).toBe(0);
+      const csv = readFileSync(updatesCsv, 'utf8').split('\r\n');
+      expect(csv[0]).toBe('\ufeffout_trade_no,transaction_id,ledger_state,new_state,amount_fen,refund_fen,wechat_state,success_time,reason');
+      expect(csv.filter((l) => l.startsWith('S20210128170702357723,4200000925202101284997714292,未支付,paid,1,,SUCCESS,'))).toHaveLength(1);
+      expect(csv.filter((l) => l.startsWith('L-ONLY-1,,已支付,closed,500,,CLOSED,'))).toHaveLength(1);
+      expect(csv).toHaveLength(4);
+      const updatesXlsx = join(dir, 'updates.xlsx');
+      expect((await run(...args, '--updates', updatesXlsx)).code).toBe(0);
+      const XLSX = await import('xlsx');
+      const book = XLSX.read(readFileSync(updatesXlsx));
+      expect(book.SheetNames).toEqual(['State updates']);
+      const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets['State updates']!, { header: 1, raw: true });
+      expect(rows[0]).toEqual(['out_trade_no', 'transaction_id', 'ledger_state', 'new_state', 'amount_fen', 'refund_fen', 'wechat_state', 'success_time', 'reason']);
+      expect(rows.find((r) => r[0] === 'S20210128170702357723')?.slice(1, 5)).toEqual(['4200000925202101284997714292', '未支付', 'paid', 1]);
+      expect((await run(...args, '--updates', join(dir, 'u.txt'))).code).toBe(2);
+
       // A second run takes the final answers from the journal and asks nothing.
       const again = await run(...args);
       expect(JSON.parse(again.stdout).items).toEqual(report.items);
