@@ -1,7 +1,7 @@
 /**
  * A query run: thousands of live order queries as a job, not a loop. Bounded concurrency, a
- * token-bucket rate (the profile's `requestsPerSecond`) that halves while WeChat answers
- * FREQUENCY_LIMITED and recovers slowly, progress events, cancel through an AbortSignal, and an
+ * token-bucket rate (the profile's `requestsPerSecond`) that halves (at most once a second) while
+ * WeChat answers FREQUENCY_LIMITED and creeps back, progress events, cancel through an AbortSignal, and an
  * append-only journal (JSON lines) so that a run killed at any moment resumes without asking again
  * for what it already has and without losing an answer. Final states found in the journal are
  * reused with the time they were seen; NOTPAY, USERPAYING and ACCEPT are asked again.
@@ -39,6 +39,9 @@ export interface QueryRunResult {
   cancelled: boolean;
   progress: QueryRunProgress;
 }
+
+/** Times an order whose failure may pass (network, 5xx, SYSTEM_ERROR) is queued again, after the client's own retries. */
+const MAX_REQUEUES = 5;
 
 type JournalLine = { key: string; result: OrderQueryResult } | { key: string; error: { code: string; message: string } };
 
@@ -106,12 +109,22 @@ class RateLimiter {
     }
   }
 
+  private lastSlowDown = -Infinity;
+
+  /**
+   * WeChat asked to slow down: halve the rate, at most once a second (the workers that were
+   * already in flight all hear the same answer; counting each would collapse the rate).
+   */
   slowDown(): void {
-    this.rate = Math.max(0.5, this.rate / 2);
+    const t = this.now();
+    if (t - this.lastSlowDown < 1000) return;
+    this.lastSlowDown = t;
+    this.rate = Math.max(1, this.rate / 2);
   }
 
+  /** Creeps back towards the configured rate, by 1 % per answer. */
   recover(): void {
-    this.rate = Math.min(this.maxRate, this.rate * 1.05);
+    this.rate = Math.min(this.maxRate, this.rate * 1.01);
   }
 }
 
@@ -163,6 +176,7 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
   let writing: Promise<void> = Promise.resolve();
   const record = (line: JournalLine) => (writing = writing.then(() => appendFile(options.journalPath, JSON.stringify(line) + '\n')));
 
+  const retries = new Map<string, number>();
   let next = 0;
   const worker = async () => {
     while (next < todo.length && !cancelled()) {
@@ -188,6 +202,12 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
             continue;
           }
           if (e instanceof WechatPayError && e.code === 'ABORTED') return;
+          if (e instanceof WechatPayError && e.retryable && (retries.get(key) ?? 0) < MAX_REQUEUES) {
+            // The client already retried; a failure that may pass goes to the back of the queue.
+            retries.set(key, (retries.get(key) ?? 0) + 1);
+            todo.push(ref);
+            break;
+          }
           const error = { code: e instanceof WechatPayError ? e.code : 'ERROR', message: (e as Error).message };
           await record({ key, error });
           failures.set(key.slice(2), error);

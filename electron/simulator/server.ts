@@ -35,6 +35,16 @@ export interface SimFaults {
   tamper?: boolean;
   /** Seconds added to the reply's Wechatpay-Timestamp. */
   skewSec?: number;
+  /** Added before every reply. */
+  latencyMs?: number;
+  /** Share of requests answered with a 500 SYSTEM_ERROR (v2: SYSTEMERROR). */
+  errorRate?: number;
+  /** Share of replies cut off midway (the connection closes after half the body). */
+  truncateRate?: number;
+  /** Requests per second above which the answer is FREQUENCY_LIMITED. */
+  qps?: number;
+  /** Seed of the fault dice, so a test run is repeatable. */
+  seed?: number;
 }
 
 export interface SimulatorOptions {
@@ -51,7 +61,7 @@ export interface Simulator {
   baseUrl: string;
   faults: SimFaults;
   /** Requests answered, by outcome, for tests and the bench. */
-  stats: { v2: number; v3: number; refused: number };
+  stats: { v2: number; v3: number; refused: number; faults: number };
   close(): Promise<void>;
 }
 
@@ -81,7 +91,41 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const byOutTradeNo = new Map(options.orders.map((o) => [o.outTradeNo, o]));
   const byTransactionId = new Map(options.orders.filter((o) => o.transactionId !== null).map((o) => [o.transactionId!, o]));
   const m = options.merchant;
-  const sim: Simulator = { baseUrl: '', faults: { ...options.faults }, stats: { v2: 0, v3: 0, refused: 0 }, close: async () => undefined };
+  const sim: Simulator = { baseUrl: '', faults: { ...options.faults }, stats: { v2: 0, v3: 0, refused: 0, faults: 0 }, close: async () => undefined };
+  // Fault dice (mulberry32): repeatable for a given seed.
+  let seed = (options.faults?.seed ?? 1) >>> 0;
+  const dice = (): number => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // Requests in the current second, for the QPS limit.
+  let windowStart = 0;
+  let windowCount = 0;
+  const overQps = (): boolean => {
+    const qps = sim.faults.qps;
+    if (qps === undefined) return false;
+    const t = now().getTime();
+    if (t - windowStart >= 1000) {
+      windowStart = t;
+      windowCount = 0;
+    }
+    return ++windowCount > qps;
+  };
+  /** Sends a body, or (truncateRate) half of it with the full length announced, then drops the connection. */
+  const sendBody = (res: ServerResponse, body: string) => {
+    const rate = sim.faults.truncateRate ?? 0;
+    if (rate > 0 && dice() < rate) {
+      sim.stats.faults++;
+      // The full length was announced with the headers; half of it arrives.
+      const bytes = Buffer.from(body, 'utf8');
+      res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy());
+      return;
+    }
+    res.end(body);
+  };
 
   const replyV3 = (res: ServerResponse, status: number, payload: unknown) => {
     let body = payload === null ? '' : JSON.stringify(payload);
@@ -96,16 +140,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       'wechatpay-nonce': nonce,
       'wechatpay-serial': options.wechatpay.id,
       'wechatpay-signature': signature,
+      'content-length': Buffer.byteLength(body, 'utf8'),
     });
-    res.end(body);
+    sendBody(res, body);
   };
 
   const replyV2 = (res: ServerResponse, fields: Record<string, string>, signType: V2SignType | null) => {
     const out = signType === null ? fields : { ...fields, sign: v2Sign(fields, m.apiV2Key, signType) };
     let body = v2Xml(out);
     if (sim.faults.tamper === true) body = body.replace(/<trade_state><!\[CDATA\[[A-Z]+\]\]>/, '<trade_state><![CDATA[SUCCESS]]>');
-    res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-    res.end(body);
+    res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body, 'utf8') });
+    sendBody(res, body);
   };
 
   /** WeChat's check of a v3 request: scheme, merchant, certificate serial, clock, signature. */
@@ -133,6 +178,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const path = req.url ?? '/';
     const url = new URL(path, 'http://127.0.0.1');
     const body = await readBody(req);
+    if ((sim.faults.latencyMs ?? 0) > 0) await new Promise((r) => setTimeout(r, sim.faults.latencyMs));
+    const isV2 = req.method === 'POST' && url.pathname === '/pay/orderquery';
+    if (overQps()) {
+      sim.stats.faults++;
+      if (isV2) return replyV2(res, { return_code: 'FAIL', return_msg: '请求频率过高，请降低频率（FREQUENCY_LIMITED）' }, null);
+      return replyV3(res, 429, { code: 'FREQUENCY_LIMITED', message: '请求频率超限' });
+    }
+    if ((sim.faults.errorRate ?? 0) > 0 && dice() < sim.faults.errorRate!) {
+      sim.stats.faults++;
+      if (isV2) return replyV2(res, { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统错误', appid: m.appid, mch_id: m.mchid, nonce_str: randomBytes(8).toString('hex') }, 'MD5');
+      return replyV3(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' });
+    }
     if (req.method === 'POST' && url.pathname === '/pay/orderquery') {
       sim.stats.v2++;
       let f: Record<string, string>;

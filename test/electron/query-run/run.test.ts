@@ -87,3 +87,34 @@ describe('query runs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a query run against the simulator with faults', () => {
+  it.each(['v3', 'v2'] as const)('%s: a tenth of requests failing, some replies cut off, a QPS limit; every order answered exactly once in the journal', async (api) => {
+    const { startSimulator } = await import('../../../electron/simulator/server.ts');
+    const { newDemoMerchant, writeDemoProfile } = await import('../../../electron/simulator/demo-merchant.ts');
+    const { readProfile } = await import('../../../electron/wechatpay/profile.ts');
+    const { closePools, queryOrder } = await import('../../../electron/wechatpay/client.ts');
+    const dir = workdir();
+    const demo = newDemoMerchant();
+    const orders = Array.from({ length: 240 }, (_, i) => ({ outTradeNo: `F${i}`, transactionId: i % 2 === 0 ? `42000000012026112600${String(i).padStart(8, '0')}` : null, tradeState: (i % 2 === 0 ? 'SUCCESS' : 'NOTPAY') as 'SUCCESS' | 'NOTPAY', totalFen: 100 + i, successTime: i % 2 === 0 ? '2026-11-26T12:00:00+08:00' : null }));
+    const sim = await startSimulator({ orders, merchant: demo.merchant, wechatpay: demo.wechatpay, faults: { errorRate: 0.1, truncateRate: 0.05, qps: 150, seed: 7 } });
+    try {
+      const profile = await readProfile(await writeDemoProfile(dir, demo, sim.baseUrl, api));
+      const journal = join(dir, 'j.jsonl');
+      const r = await runQueries(orders.map((o) => ({ outTradeNo: o.outTradeNo })), (ref, signal) => queryOrder(profile, ref, { backoffMs: 5, ...(signal ? { signal } : {}) }), { journalPath: journal, requestsPerSecond: 400, concurrency: 8 });
+      expect(sim.stats.faults).toBeGreaterThan(20);
+      expect([...r.failures.values()].slice(0, 3)).toEqual([]);
+      expect(r.live.size).toBe(240);
+      const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; result?: { tradeState: string; totalFen: number } });
+      expect(lines).toHaveLength(240);
+      expect(new Set(lines.map((l) => l.key)).size).toBe(240);
+      expect(lines.every((l) => l.result !== undefined)).toBe(true);
+      expect(r.live.get('F10')).toMatchObject({ tradeState: 'SUCCESS', totalFen: 110 });
+      expect(r.live.get('F11')).toMatchObject({ tradeState: 'NOTPAY', totalFen: 111 });
+    } finally {
+      await closePools();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
