@@ -198,3 +198,57 @@ describe('wxrecon reconcile --query (live states from the simulator)', () => {
     expect((await run('reconcile', '--bill', BILL, '--merchant', 'm.json')).code).toBe(2);
   });
 });
+
+describe('a query run killed mid-way (SIGKILL) and run again', () => {
+  it('loses no answer and repeats at most the queries that were in flight', async () => {
+    const { spawn } = await import('node:child_process');
+    const { startSimulator } = await import('../../../electron/simulator/server.ts');
+    const { newDemoMerchant, writeDemoProfile } = await import('../../../electron/simulator/demo-merchant.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'wxrecon-kill-'));
+    const bill = generateTradeBill({ rows: 300, seed: 21, refundRatio: 0, date: '2026-11-26' });
+    const billPath = join(dir, 'bill.csv');
+    writeFileSync(billPath, bill.bytes);
+    const orders = bill.truth.rows.map((r) => ({ outTradeNo: r.outTradeNo, transactionId: r.transactionId, tradeState: 'SUCCESS' as const, totalFen: r.orderFen, successTime: `${r.paidAt.replace(' ', 'T')}+08:00` }));
+    const demo = newDemoMerchant();
+    const sim = await startSimulator({ orders, merchant: demo.merchant, wechatpay: demo.wechatpay, faults: { latencyMs: 15 } });
+    const bin = new URL('../../../bin/wxrecon.js', import.meta.url).pathname;
+    try {
+      const profile = await writeDemoProfile(dir, demo, sim.baseUrl);
+      const journal = join(dir, 'queries.jsonl');
+      const args = [bin, 'reconcile', '--bill', billPath, '--query', '--merchant', profile, '--journal', journal, '--json'];
+      const lines = () => {
+        try {
+          return readFileSync(journal, 'utf8').split('\n').filter((l) => l.trim() !== '');
+        } catch {
+          return [];
+        }
+      };
+      // First run: killed without warning once some answers are on disk.
+      const child = spawn(process.execPath, args, { stdio: 'ignore' });
+      for (let i = 0; i < 400 && lines().length < 60; i++) await new Promise((r) => setTimeout(r, 25));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const before = lines().length;
+      expect(before).toBeGreaterThanOrEqual(60);
+      expect(before).toBeLessThan(300);
+      const askedBefore = sim.stats.v3;
+
+      // Second run: finishes the rest.
+      const second = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+      let stdout = '';
+      second.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const code = await new Promise<number | null>((r) => second.once('exit', r));
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report.summary.query).toEqual({ queried: 300, failed: 0 });
+      const keys = lines().map((l) => JSON.parse(l).key as string);
+      expect(new Set(keys).size).toBe(300);
+      // Asked again: at most what was in flight when the first run died (concurrency 8).
+      expect(sim.stats.v3 - askedBefore).toBeLessThanOrEqual(300 - before + 8);
+      expect(keys.length - 300).toBeLessThanOrEqual(8);
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
