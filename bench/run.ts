@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile] [--runs K]`
+ * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query] [--runs K]`
  *
  * Generates format-exact test files once (cached in bench/.data/, rebuilt when the generator
  * options or the generator sources change), then measures `wxrecon inspect --json` on each in a
@@ -38,6 +38,9 @@ const HOOK_URL = pathToFileURL(join(ROOT, 'bench', 'rss-hook.ts')).href;
 const CLI = join(ROOT, 'bin', 'wxrecon.js');
 const FLOOR_SCRIPT = join(ROOT, 'bench', 'count-lines.ts');
 const ENGINE_SCRIPT = join(ROOT, 'bench', 'engine.ts');
+const QUERY_SCRIPT = join(ROOT, 'bench', 'query.ts');
+/** Orders per protocol in the query throughput measurement (the issue's 20,000). */
+const QUERY_ORDERS = 20_000;
 const XLSX_REPORT_SCRIPT = join(ROOT, 'bench', 'xlsx-report.ts');
 /** Items in the measured .xlsx report (the issue's 100,000), fewer with a small --rows. */
 const REPORT_ITEMS = 100_000;
@@ -74,7 +77,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile] [--runs K]\n' +
+    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query] [--runs K]\n' +
       '  --rows N   rows of the big bill (default 1000000); the small XLSX has min(N, 100000)\n' +
       '  --only     measure only the CSV bill, the XLSX bills, the ledger, or reconciling the CSV\n' +
       '             bill against the ledger (engine alone and the whole command)\n' +
@@ -85,8 +88,8 @@ if (args.help) {
 const ROWS = Number(args.rows);
 if (!Number.isSafeInteger(ROWS) || ROWS < 1) usage(`--rows must be a positive integer, got ${args.rows}`);
 const ONLY = args.only;
-if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile'].includes(ONLY)) {
-  usage(`--only must be csv, xlsx, ledger or reconcile, got ${ONLY}`);
+if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile', 'query'].includes(ONLY)) {
+  usage(`--only must be csv, xlsx, ledger, reconcile or query, got ${ONLY}`);
 }
 const RUNS = args.runs === undefined ? null : Number(args.runs);
 if (RUNS !== null && (!Number.isSafeInteger(RUNS) || RUNS < 1)) usage(`--runs must be a positive integer, got ${args.runs}`);
@@ -641,6 +644,57 @@ async function measureReconcile(bill: DataFile, ledger: DataFile): Promise<void>
   measurements.push(await measureXlsxReport(Math.min(REPORT_ITEMS, ROWS)));
 }
 
+/**
+ * Live-query throughput against the simulator (bench/query.ts: the simulator in its own process),
+ * signed and verified, v3 and v2, and the rate limiter at 50 requests/s. The machine's own
+ * RSA-2048 signing rate is printed beside it: every v3 query costs two signatures (the request
+ * here, the reply in the simulator), which bounds what two cores can do.
+ */
+async function measureQueries(): Promise<void> {
+  const orders = Math.min(QUERY_ORDERS, ROWS);
+  log(`measuring live queries against the simulator (${count(orders)} per protocol) …`);
+  const busy = await waitForQuiet();
+  const { createSign, generateKeyPairSync } = await import('node:crypto');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signStarted = performance.now();
+  let signs = 0;
+  while (performance.now() - signStarted < 1000) {
+    createSign('RSA-SHA256').update('GET\n/v3/pay/transactions\n1\nn\n\n').sign(privateKey);
+    signs++;
+  }
+  const rsaSignsPerSec = Math.round(signs / ((performance.now() - signStarted) / 1000));
+  const r = await runChild(QUERY_SCRIPT, [String(orders)]);
+  type Out = { v3: { queriesPerSec: number; clientCpuUsPerQuery: number; wrong: number }; v2: { queriesPerSec: number; clientCpuUsPerQuery: number; wrong: number }; rateLimit: { achievedPerSec: number; answered: number } };
+  let out: Out | null = null;
+  let reason: string | null = r.exitCode === 0 ? null : `exit ${r.exitCode}: ${r.stderrTail}`;
+  if (reason === null) {
+    try {
+      out = JSON.parse(r.stdout) as Out;
+    } catch {
+      reason = 'no JSON from bench/query.ts';
+    }
+  }
+  const row = (name: string, qps: number | null, target: string, miss: string | null, detail: Record<string, unknown>): Measurement => ({
+    name, file: QUERY_SCRIPT, sizeBytes: 0, rows: orders, runs: 1, wallS: qps === null ? null : orders / qps, wallRunsS: [], peakRssMiB: r.maxRssKiB === null ? null : r.maxRssKiB / 1024,
+    target, verdict: reason !== null || miss !== null ? 'FAIL' : 'PASS', reason: reason ?? miss, cpuBusyBefore: [busy], detail,
+    note: qps === null ? `${String(detail.achievedPerSec ?? '?')} requests/s achieved` : `${qps} queries/s; this machine signs ${rsaSignsPerSec} RSA-2048 signatures/s now (two per v3 query)`,
+  });
+  if (out !== null) {
+    for (const [api, min] of [['v3', 1000], ['v2', 3000]] as const) {
+      const x = out[api];
+      const miss = x.wrong > 0 ? `${x.wrong} wrong answers` : x.queriesPerSec < min ? `${x.queriesPerSec} queries/s < ${min}` : null;
+      measurements.push(row(`${api} queries, signed and verified`, x.queriesPerSec, `≥ ${min} queries/s`, miss, { ...x, rsaSignsPerSec }));
+      log(`  ${api}: ${x.queriesPerSec} queries/s, ${x.clientCpuUsPerQuery} µs client CPU per query${miss ? ` — FAIL: ${miss}` : ''}`);
+    }
+    const achieved = out.rateLimit.achievedPerSec;
+    const miss = Math.abs(achieved - 50) / 50 > 0.05 ? `achieved ${achieved}/s, more than 5 % from 50/s` : out.rateLimit.answered !== 250 ? 'not every order answered' : null;
+    measurements.push(row('rate limiter at 50 requests/s', null, 'within 5 % of 50/s', miss, out.rateLimit));
+    log(`  rate limiter: ${achieved}/s for 50/s${miss ? ` — FAIL: ${miss}` : ''}`);
+  } else {
+    measurements.push(row('v3 queries, signed and verified', null, '≥ 1000 queries/s', reason, {}));
+  }
+}
+
 /** A report of `items` discrepancies written as .xlsx (bench/xlsx-report.ts), then read back. */
 async function measureXlsxReport(items: number): Promise<Measurement> {
   const name = `${count(items)}-item .xlsx report`;
@@ -707,7 +761,7 @@ async function measureXlsxReport(items: number): Promise<Measurement> {
 // Main
 
 const measurements: Measurement[] = [];
-const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile'): boolean => ONLY === undefined || ONLY === what;
+const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile' | 'query'): boolean => ONLY === undefined || ONLY === what;
 const inspectArgs = (data: DataFile): string[] => ['inspect', data.path, '--json'];
 
 const smallXlsxRows = Math.min(SMALL_XLSX_ROWS, ROWS);
@@ -744,6 +798,7 @@ for (const [data, target] of [
 }
 if (files.ledger && wants('ledger')) await measureAgainstFloor(files.ledger);
 if (wants('reconcile')) await measureReconcile(files.csv!, files.ledger!);
+if (wants('query')) await measureQueries();
 
 printTable(measurements);
 writeFileSync(
