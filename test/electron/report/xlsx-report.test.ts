@@ -7,22 +7,13 @@ import { writeXlsxReport } from '../../../electron/report/xlsx-report.ts';
 import { openWorkbook } from '../../../electron/import/xlsx.ts';
 import { openZip } from '../../../electron/import/zip.ts';
 import { reconcile } from '../../../shared/recon/engine.ts';
-import type { LedgerRow, TradeBillRow } from '../../../shared/import/types.ts';
+import type { LedgerRow } from '../../../shared/import/types.ts';
 import type { LiveState, ReconcileReport } from '../../../shared/recon/types.ts';
+import { nextLine, paidRow } from '../../helpers/recon-rows.ts';
 
-let line = 1;
-function pay(outTradeNo: string, orderFen: number, over: Partial<TradeBillRow> = {}): TradeBillRow {
-  line++;
-  return {
-    line, tradeTime: '2026-11-26 12:00:00', appId: 'wx1', mchId: '1900000001', subMchId: '0', deviceInfo: '', transactionId: `42000${outTradeNo.padStart(23, '0')}`,
-    outTradeNo, openId: 'o', tradeType: 'JSAPI', tradeState: 'SUCCESS', bankType: 'CMC', currency: 'CNY', settlementFen: orderFen,
-    orderFen, couponFen: 0, refundId: null, outRefundNo: null, refundFen: 0, couponRefundFen: 0, refundType: '', refundStatus: '',
-    refundAppliedAt: null, refundSucceededAt: null, body: '', attach: '', feeMilliFen: Math.floor((2 * orderFen * 60 + 10_000) / 20_000) * 1000, rate: '0.60%', refundRequestFen: 0, rateNote: '', ...over,
-  };
-}
+const pay = paidRow;
 function led(outTradeNo: string, amountFen: number, state: LedgerRow['state'] = 'paid', over: Partial<LedgerRow> = {}): LedgerRow {
-  line++;
-  return { line, outTradeNo, amountFen, state, stateRaw: state, paidAt: '2026-11-26 12:00:01', refundFen: null, transactionId: null, ...over };
+  return { line: nextLine(), outTradeNo, amountFen, state, stateRaw: state, paidAt: '2026-11-26 12:00:01', refundFen: null, transactionId: null, ...over };
 }
 
 const TXN = '4200001234202611270000000001';

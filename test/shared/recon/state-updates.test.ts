@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../shared/recon/engine.ts';
 import { stateUpdates, stateUpdatesCsv } from '../../../shared/recon/state-updates.ts';
-import type { LedgerRow, TradeBillRow } from '../../../shared/import/types.ts';
+import type { LedgerRow } from '../../../shared/import/types.ts';
 import type { LiveState } from '../../../shared/recon/types.ts';
+import { nextLine, paidRow } from '../../helpers/recon-rows.ts';
 
-let line = 1;
-function pay(outTradeNo: string, orderFen: number, over: Partial<TradeBillRow> = {}): TradeBillRow {
-  line++;
-  return {
-    line, tradeTime: '2026-11-26 12:00:00', appId: 'wx1', mchId: '1900000001', subMchId: '0', deviceInfo: '', transactionId: `42000${outTradeNo.padStart(23, '0')}`,
-    outTradeNo, openId: 'o', tradeType: 'JSAPI', tradeState: 'SUCCESS', bankType: 'CMC', currency: 'CNY', settlementFen: orderFen,
-    orderFen, couponFen: 0, refundId: null, outRefundNo: null, refundFen: 0, couponRefundFen: 0, refundType: '', refundStatus: '',
-    refundAppliedAt: null, refundSucceededAt: null, body: '', attach: '', feeMilliFen: Math.floor((2 * orderFen * 60 + 10_000) / 20_000) * 1000, rate: '0.60%', refundRequestFen: 0, rateNote: '', ...over,
-  };
-}
+const pay = paidRow;
 const refund = (outTradeNo: string, fen: number, id: string) => pay(outTradeNo, 0, { tradeState: 'REFUND', settlementFen: 0, refundId: id, outRefundNo: `R${id}`, refundFen: fen, refundRequestFen: fen, refundStatus: 'SUCCESS', tradeTime: '2026-11-26 15:00:00' });
 function led(outTradeNo: string, amountFen: number, state: LedgerRow['state'] = 'paid', stateRaw = '已支付'): LedgerRow {
-  line++;
-  return { line, outTradeNo, amountFen, state, stateRaw, paidAt: state === 'paid' ? '2026-11-26 12:00:01' : null, refundFen: null, transactionId: null };
+  return { line: nextLine(), outTradeNo, amountFen, state, stateRaw, paidAt: state === 'paid' ? '2026-11-26 12:00:01' : null, refundFen: null, transactionId: null };
 }
 const live = (outTradeNo: string, tradeState: LiveState['tradeState'], successTime: string | null = null): [string, LiveState] => [outTradeNo, { outTradeNo, transactionId: null, tradeState, totalFen: 500, successTime, queriedAt: '2026-11-27T09:30:00+08:00' }];
 
