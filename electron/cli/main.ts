@@ -8,6 +8,7 @@ import { runInspect, INSPECT_HELP } from './inspect.ts';
 import { runReconcile, RECONCILE_HELP } from './reconcile.ts';
 import { runQuery, QUERY_HELP } from './query.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
+import { runClose, CLOSE_HELP } from './close.ts';
 import { EXIT_OK, EXIT_USAGE, usageError, type CliIo } from './io.ts';
 
 const defaultIo: CliIo = {
@@ -24,6 +25,7 @@ Commands:
   inspect FILE…     detect and parse bill or ledger files; report what was found
   reconcile         reconcile trade bills against the merchant's ledger (--bill, --ledger)
   query             one signed live order query (订单查询) with a merchant profile
+  close             close a stale unpaid order at WeChat Pay (asks for confirmation unless --yes)
   simulate          run the built-in WeChat Pay simulator on 127.0.0.1 (writes a demo merchant profile)
 
 Options for every command:
@@ -43,6 +45,7 @@ Run \`wxrecon <command> --help\` for a command's options.
   inspect 文件…     识别并解析账单或台账文件，报告读到的内容
   reconcile         按订单核对交易账单与商户台账（--bill、--ledger）
   query             用商户配置签名查询一笔订单的实时状态（订单查询）
+  close             在微信支付关闭一笔未支付的订单（除非 --yes，否则要求确认）
   simulate          在 127.0.0.1 运行内置的微信支付模拟器（并写出演示商户配置）
 
 通用选项：
@@ -90,6 +93,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return EXIT_OK;
       }
       return runQuery(rest, io, lang);
+    case 'close':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(CLOSE_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runClose(rest, io, lang);
     case 'simulate':
       if (rest.includes('--help') || rest.includes('-h')) {
         io.stdout(SIMULATE_HELP[lang]);

@@ -88,8 +88,13 @@ function v2Time(iso: string): string {
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const now = options.now ?? (() => new Date());
-  const byOutTradeNo = new Map(options.orders.map((o) => [o.outTradeNo, o]));
-  const byTransactionId = new Map(options.orders.filter((o) => o.transactionId !== null).map((o) => [o.transactionId!, o]));
+  // Copies: closing an order changes its state here, never the caller's list.
+  const orders = options.orders.map((o) => ({ ...o }));
+  const byOutTradeNo = new Map(orders.map((o) => [o.outTradeNo, o]));
+  const byTransactionId = new Map(orders.filter((o) => o.transactionId !== null).map((o) => [o.transactionId!, o]));
+  /** Why an order cannot be closed (WeChat's code), or null when it can. */
+  const closeRefusal = (o: SimOrder | undefined): string | null =>
+    o === undefined ? 'ORDERNOTEXIST' : o.tradeState === 'SUCCESS' || o.tradeState === 'REFUND' ? 'ORDERPAID' : o.tradeState === 'CLOSED' || o.tradeState === 'REVOKED' ? 'ORDERCLOSED' : null;
   const m = options.merchant;
   const sim: Simulator = { baseUrl: '', faults: { ...options.faults }, stats: { v2: 0, v3: 0, refused: 0, faults: 0 }, close: async () => undefined };
   // Fault dice (mulberry32): repeatable for a given seed.
@@ -179,7 +184,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const url = new URL(path, 'http://127.0.0.1');
     const body = await readBody(req);
     if ((sim.faults.latencyMs ?? 0) > 0) await new Promise((r) => setTimeout(r, sim.faults.latencyMs));
-    const isV2 = req.method === 'POST' && url.pathname === '/pay/orderquery';
+    const isV2 = req.method === 'POST' && (url.pathname === '/pay/orderquery' || url.pathname === '/pay/closeorder');
     if (overQps()) {
       sim.stats.faults++;
       if (isV2) return replyV2(res, { return_code: 'FAIL', return_msg: '请求频率过高，请降低频率（FREQUENCY_LIMITED）' }, null);
@@ -189,6 +194,30 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       sim.stats.faults++;
       if (isV2) return replyV2(res, { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统错误', appid: m.appid, mch_id: m.mchid, nonce_str: randomBytes(8).toString('hex') }, 'MD5');
       return replyV3(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' });
+    }
+    if (req.method === 'POST' && url.pathname === '/pay/closeorder') {
+      sim.stats.v2++;
+      let f: Record<string, string>;
+      try {
+        f = parseV2Xml(body);
+      } catch {
+        sim.stats.refused++;
+        return replyV2(res, { return_code: 'FAIL', return_msg: 'XML格式错误' }, null);
+      }
+      if (f.mch_id !== m.mchid || f.appid !== m.appid || !v2Verify(f, m.apiV2Key)) {
+        sim.stats.refused++;
+        return replyV2(res, { return_code: 'FAIL', return_msg: f.mch_id !== m.mchid ? '商户号不存在' : '签名错误' }, null);
+      }
+      const signType: V2SignType = f.sign_type === 'HMAC-SHA256' ? 'HMAC-SHA256' : 'MD5';
+      const head = { return_code: 'SUCCESS', return_msg: 'OK', appid: m.appid, mch_id: m.mchid, nonce_str: randomBytes(8).toString('hex') };
+      const order = byOutTradeNo.get(f.out_trade_no ?? '');
+      const refusal = closeRefusal(order);
+      if (refusal !== null) {
+        const des: Record<string, string> = { ORDERNOTEXIST: '订单不存在', ORDERPAID: '订单已支付，不能发起关单', ORDERCLOSED: '订单已关闭，无法重复关闭' };
+        return replyV2(res, { ...head, result_code: 'FAIL', err_code: refusal, err_code_des: des[refusal]! }, signType);
+      }
+      order!.tradeState = 'CLOSED';
+      return replyV2(res, { ...head, result_code: 'SUCCESS', result_msg: 'OK' }, signType);
     }
     if (req.method === 'POST' && url.pathname === '/pay/orderquery') {
       sim.stats.v2++;
@@ -224,6 +253,28 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         trade_type: 'NATIVE',
         fee_type: 'CNY',
       }, signType);
+    }
+    const v3close = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/.exec(url.pathname);
+    if (req.method === 'POST' && v3close !== null) {
+      sim.stats.v3++;
+      const refusal = v3Refusal(req, path, body);
+      if (refusal !== null) {
+        sim.stats.refused++;
+        return replyV3(res, 401, { code: 'SIGN_ERROR', message: refusal });
+      }
+      let mchid: unknown;
+      try {
+        mchid = (JSON.parse(body) as { mchid?: unknown }).mchid;
+      } catch {
+        return replyV3(res, 400, { code: 'PARAM_ERROR', message: '请求体不是 JSON' });
+      }
+      if (mchid !== m.mchid) return replyV3(res, 400, { code: 'PARAM_ERROR', message: 'mchid 与请求方不一致' });
+      const order = byOutTradeNo.get(decodeURIComponent(v3close[1]!));
+      const closeError = closeRefusal(order);
+      if (closeError === 'ORDERNOTEXIST') return replyV3(res, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' });
+      if (closeError !== null) return replyV3(res, 400, { code: 'INVALID_REQUEST', message: closeError === 'ORDERPAID' ? '订单已支付，不能关单' : '订单已关闭' });
+      order!.tradeState = 'CLOSED';
+      return replyV3(res, 204, null);
     }
     const v3 = /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/?]+)$/.exec(url.pathname);
     if (req.method === 'GET' && v3 !== null) {

@@ -260,3 +260,76 @@ export function interpretV2OrderQuery(ref: OrderRef, reply: HttpReply, apiV2Key:
     ...base,
   };
 }
+
+// ---- Closing an unpaid order (关单)
+
+/** v3 close: POST …/out-trade-no/{no}/close with the merchant (or provider and sub-merchant) in the body. */
+export function buildV3Close(cred: V3Credentials, outTradeNo: string, timestampSec: number, nonce: string): HttpRequestSpec {
+  const partner = cred.spMchid && cred.subMchid;
+  const path = `/v3/pay/${partner ? 'partner/' : ''}transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`;
+  const body = JSON.stringify(partner ? { sp_mchid: cred.spMchid, sub_mchid: cred.subMchid } : { mchid: cred.mchid });
+  const signature = v3Sign(v3RequestMessage('POST', path, timestampSec, nonce, body), cred.privateKey);
+  return {
+    method: 'POST',
+    path,
+    body,
+    headers: {
+      authorization: v3Authorization({ mchid: partner ? cred.spMchid! : cred.mchid, nonce, timestampSec, serialNo: cred.certSerialNo, signature }),
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': 'wxrecon/0.1.0',
+    },
+  };
+}
+
+/** A 204 whose (empty-body) signature verifies is a closed order; anything else is an error with WeChat's code. */
+export function interpretV3Close(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): void {
+  const requestId = reply.headers['request-id'] ?? null;
+  if (reply.status === 204 || reply.status === 200) {
+    const failure = v3VerifyResponse(
+      { timestamp: reply.headers['wechatpay-timestamp'], nonce: reply.headers['wechatpay-nonce'], signature: reply.headers['wechatpay-signature'], serial: reply.headers['wechatpay-serial'] },
+      reply.body,
+      keys,
+      nowSec,
+    );
+    if (failure !== null) throw new WechatPayError('RESPONSE_NOT_VERIFIED', `the reply's signature does not verify (${failure})`, { httpStatus: reply.status, requestId });
+    return;
+  }
+  let error: { code?: unknown; message?: unknown } = {};
+  try {
+    error = JSON.parse(reply.body) as typeof error;
+  } catch {
+    // The status says enough.
+  }
+  const code = typeof error.code === 'string' ? error.code : `HTTP_${reply.status}`;
+  throw new WechatPayError(code, typeof error.message === 'string' ? error.message : `HTTP ${reply.status}`, {
+    httpStatus: reply.status, requestId, rateLimited: reply.status === 429 || RATE_LIMIT_CODES.has(code), retryable: reply.status >= 500 || RETRYABLE_CODES.has(code),
+  });
+}
+
+export function buildV2Close(cred: V2Credentials, outTradeNo: string, nonce: string): HttpRequestSpec {
+  const fields: Record<string, string> = { appid: cred.appid, mch_id: cred.mchid, nonce_str: nonce, out_trade_no: outTradeNo };
+  if (cred.subMchid) fields.sub_mch_id = cred.subMchid;
+  if (cred.subAppid) fields.sub_appid = cred.subAppid;
+  const signType = cred.signType ?? 'MD5';
+  if (signType !== 'MD5') fields.sign_type = signType;
+  fields.sign = v2Sign(fields, cred.apiV2Key, signType);
+  return { method: 'POST', path: '/pay/closeorder', headers: { 'content-type': 'text/xml; charset=utf-8', 'user-agent': 'wxrecon/0.1.0' }, body: v2Xml(fields) };
+}
+
+/** SUCCESS/SUCCESS with a verified sign is a closed order; ORDERPAID, ORDERCLOSED and the rest are errors with WeChat's code. */
+export function interpretV2Close(reply: HttpReply, apiV2Key: string): void {
+  if (reply.status !== 200) throw new WechatPayError(`HTTP_${reply.status}`, `HTTP ${reply.status}`, { httpStatus: reply.status, retryable: reply.status >= 500 });
+  let f: Record<string, string>;
+  try {
+    f = parseV2Xml(reply.body);
+  } catch (e) {
+    throw new WechatPayError('RESPONSE_INVALID', e instanceof V2XmlError ? e.message : String(e), { httpStatus: 200 });
+  }
+  if (f.return_code !== 'SUCCESS') throw new WechatPayError('RETURN_FAIL', f.return_msg ?? 'return_code is not SUCCESS', { httpStatus: 200, rateLimited: /频率|FREQUENCY/i.test(f.return_msg ?? '') });
+  if (!v2Verify(f, apiV2Key)) throw new WechatPayError('RESPONSE_NOT_VERIFIED', 'the reply\'s sign does not verify', { httpStatus: 200 });
+  if (f.result_code !== 'SUCCESS') {
+    const code = f.err_code ?? 'RESULT_FAIL';
+    throw new WechatPayError(code, f.err_code_des ?? f.result_msg ?? code, { httpStatus: 200, retryable: RETRYABLE_CODES.has(code) });
+  }
+}
