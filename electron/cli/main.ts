@@ -9,6 +9,7 @@ import { runReconcile, RECONCILE_HELP } from './reconcile.ts';
 import { runQuery, QUERY_HELP } from './query.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { runClose, CLOSE_HELP } from './close.ts';
+import { runDemo, DEMO_HELP } from './demo.ts';
 import { EXIT_OK, EXIT_USAGE, usageError, type CliIo } from './io.ts';
 
 const defaultIo: CliIo = {
@@ -26,6 +27,7 @@ Commands:
   reconcile         reconcile trade bills against the merchant's ledger (--bill, --ledger)
   query             one signed live order query (订单查询) with a merchant profile
   close             close a stale unpaid order at WeChat Pay (asks for confirmation unless --yes)
+  demo              the whole flow offline: simulator, demo bill and ledger, live queries, report
   simulate          run the built-in WeChat Pay simulator on 127.0.0.1 (writes a demo merchant profile)
 
 Options for every command:
@@ -46,6 +48,7 @@ Run \`wxrecon <command> --help\` for a command's options.
   reconcile         按订单核对交易账单与商户台账（--bill、--ledger）
   query             用商户配置签名查询一笔订单的实时状态（订单查询）
   close             在微信支付关闭一笔未支付的订单（除非 --yes，否则要求确认）
+  demo              离线演示完整流程：模拟器、演示账单与台账、实时查询、对账报告
   simulate          在 127.0.0.1 运行内置的微信支付模拟器（并写出演示商户配置）
 
 通用选项：
@@ -99,6 +102,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return EXIT_OK;
       }
       return runClose(rest, io, lang);
+    case 'demo':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(DEMO_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runDemo(rest, io, lang);
     case 'simulate':
       if (rest.includes('--help') || rest.includes('-h')) {
         io.stdout(SIMULATE_HELP[lang]);

@@ -6,7 +6,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimMerchant, SimOrder } from './server.ts';
+import type { SimMerchant } from './server.ts';
 
 export interface DemoMerchant {
   merchant: SimMerchant;
@@ -58,14 +58,4 @@ export async function writeDemoProfile(dir: string, demo: DemoMerchant, baseUrl:
   return path;
 }
 
-/** A handful of orders in every trade state, for `wxrecon simulate` without a state file. */
-export function demoOrders(): SimOrder[] {
-  return [
-    { outTradeNo: 'DEMO-1001', transactionId: '4200000001202611260000000001', tradeState: 'SUCCESS', totalFen: 1999, successTime: '2026-11-26T10:15:02+08:00' },
-    { outTradeNo: 'DEMO-1002', transactionId: '4200000001202611260000000002', tradeState: 'REFUND', totalFen: 5800, successTime: '2026-11-26T11:20:40+08:00' },
-    { outTradeNo: 'DEMO-1003', transactionId: null, tradeState: 'NOTPAY', totalFen: 990, successTime: null },
-    { outTradeNo: 'DEMO-1004', transactionId: null, tradeState: 'CLOSED', totalFen: 12000, successTime: null },
-    { outTradeNo: 'DEMO-1005', transactionId: '4200000001202611270000000005', tradeState: 'SUCCESS', totalFen: 2590, successTime: '2026-11-27T00:00:03+08:00' },
-    { outTradeNo: 'DEMO-1006', transactionId: null, tradeState: 'USERPAYING', totalFen: 3300, successTime: null },
-  ];
-}
+export { demoOrders } from './demo-data.ts';
