@@ -32,6 +32,8 @@ const FIELD_NAMES: Record<string, Entry> = {
   neutralCount: { 'zh-CN': '中性交易笔数', en: 'neutral count' },
   neutralFen: { 'zh-CN': '中性交易金额', en: 'neutral amount' },
   amountTotalFen: { 'zh-CN': '金额合计', en: 'amount total' },
+  paidCount: { 'zh-CN': '已支付笔数', en: 'paid count' },
+  paidFen: { 'zh-CN': '已支付金额', en: 'paid amount' },
 };
 
 const MONEY_REASON: Record<string, Entry> = {

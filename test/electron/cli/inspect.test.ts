@@ -96,3 +96,16 @@ describe('wxrecon inspect', () => {
     expect(status).toBe(0);
   });
 });
+
+describe('wxrecon inspect totals', () => {
+  it('names every total in the reader\'s language, ledgers included (no raw field keys)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxrecon-inspect-labels-'));
+    const ledger = join(dir, 'ledger.csv');
+    writeFileSync(ledger, '商户订单号,订单金额,订单状态,退款金额\nA1,1.00,已支付,0.00\nA2,2.00,待支付,0.00\n');
+    for (const lang of ['zh-CN', 'en']) {
+      const r = await run('inspect', ledger, BILL, '--lang', lang);
+      expect(r.code).toBe(0);
+      expect(r.stdout, lang).not.toMatch(/\b[a-z]+[A-Z][A-Za-z]*\b/);
+    }
+  });
+});
