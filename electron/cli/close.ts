@@ -11,8 +11,7 @@ import type { Lang } from '../../shared/i18n/messages.ts';
 import { parseBeijingTime } from '../../shared/import/time.ts';
 import { closeOrder, closePools, queryOrder } from '../wechatpay/client.ts';
 import { WechatPayError } from '../wechatpay/order-query.ts';
-import { ProfileError, readProfile } from '../wechatpay/profile.ts';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
 
 export const CLOSE_HELP = {
   en: `Usage: wxrecon close --merchant FILE --out-trade-no NO [--yes] [--created-at TIME] [--api v2|v3] [--record FILE] [--lang zh-CN|en]
@@ -61,13 +60,8 @@ export async function runClose(argv: string[], io: CliIo, lang: Lang, now: () =>
       return usageError(io, lang, 'the order is less than five minutes old; WeChat Pay does not allow closing it yet', '订单创建不足 5 分钟，微信支付暂不允许关单，请稍后再试');
     }
   }
-  let profile;
-  try {
-    profile = await readProfile(v.merchant);
-  } catch (e) {
-    if (e instanceof ProfileError) return usageError(io, lang, `merchant profile: ${e.message}`, `商户配置有误：${e.message}`);
-    throw e;
-  }
+  const profile = await loadProfile(v.merchant, io, lang);
+  if (typeof profile === 'number') return profile;
   const recordPath = typeof v.record === 'string' ? v.record : `wxrecon-closes-${profile.mchid}.jsonl`;
   const record = (entry: Record<string, unknown>) => appendFile(recordPath, JSON.stringify({ outTradeNo, at: now().toISOString(), ...entry }) + '\n');
   const options = api === undefined ? {} : { api: api as 'v2' | 'v3' };

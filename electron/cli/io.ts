@@ -27,3 +27,14 @@ export function parseOptions(argv: string[], options: ParseArgsConfig['options']
     return null;
   }
 }
+
+/** The merchant profile, or a one-line usage error naming the field at fault (the exit status). */
+export async function loadProfile(path: string, io: CliIo, lang: Lang): Promise<import('../wechatpay/profile.ts').MerchantProfile | number> {
+  const { ProfileError, readProfile } = await import('../wechatpay/profile.ts');
+  try {
+    return await readProfile(path);
+  } catch (e) {
+    if (e instanceof ProfileError) return usageError(io, lang, `merchant profile: ${e.message}`, `商户配置有误：${e.message}`);
+    throw e;
+  }
+}

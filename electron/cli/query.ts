@@ -8,8 +8,7 @@ import type { Lang } from '../../shared/i18n/messages.ts';
 import { fenToYuanText } from '../../shared/money/format.ts';
 import { closePools, queryOrder } from '../wechatpay/client.ts';
 import { WechatPayError, type OrderRef } from '../wechatpay/order-query.ts';
-import { ProfileError, readProfile } from '../wechatpay/profile.ts';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
 
 export const QUERY_HELP = {
   en: `Usage: wxrecon query --merchant FILE (--out-trade-no NO | --transaction-id ID) [--api v2|v3] [--json] [--lang zh-CN|en]
@@ -60,13 +59,8 @@ export async function runQuery(argv: string[], io: CliIo, lang: Lang): Promise<n
   }
   const api = v.api;
   if (api !== undefined && api !== 'v2' && api !== 'v3') return usageError(io, lang, '--api is v2 or v3', '--api 只能是 v2 或 v3');
-  let profile;
-  try {
-    profile = await readProfile(v.merchant);
-  } catch (e) {
-    if (e instanceof ProfileError) return usageError(io, lang, `merchant profile: ${e.message}`, `商户配置有误：${e.message}`);
-    throw e;
-  }
+  const profile = await loadProfile(v.merchant, io, lang);
+  if (typeof profile === 'number') return profile;
   const ref: OrderRef = outTradeNo !== undefined ? { outTradeNo } : { transactionId: transactionId! };
   try {
     const r = await queryOrder(profile, ref, api === undefined ? {} : { api });

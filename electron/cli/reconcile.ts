@@ -4,7 +4,7 @@ import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/e
 import { startReconciliation } from '../../shared/recon/engine.ts';
 import { runQueries } from '../query-run/run.ts';
 import { closePools, queryOrder } from '../wechatpay/client.ts';
-import { ProfileError, readProfile, type MerchantProfile } from '../wechatpay/profile.ts';
+import type { MerchantProfile } from '../wechatpay/profile.ts';
 import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/recon/types.ts';
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { stateUpdates, stateUpdatesCsv } from '../../shared/recon/state-updates.ts';
@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../report/atomic-write.ts';
 import { sha256FileSized } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
-import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
 
 /** Categories whose verdict a live trade state can settle (reconcile --query asks about these). */
 const LIVE_SETTLES: ReadonlySet<Category> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
@@ -156,12 +156,9 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
   let profile: MerchantProfile | null = null;
   if (v.query === true) {
     if (typeof v.merchant !== 'string') return usageError(io, lang, '--query needs --merchant FILE', '--query 需要 --merchant 商户配置文件');
-    try {
-      profile = await readProfile(v.merchant);
-    } catch (e) {
-      if (e instanceof ProfileError) return usageError(io, lang, `merchant profile: ${e.message}`, `商户配置有误：${e.message}`);
-      throw e;
-    }
+    const loaded = await loadProfile(v.merchant, io, lang);
+    if (typeof loaded === 'number') return loaded;
+    profile = loaded;
   } else if (v.merchant !== undefined || v.journal !== undefined) {
     return usageError(io, lang, '--merchant and --journal go with --query', '--merchant 与 --journal 需与 --query 一起使用');
   }

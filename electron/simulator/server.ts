@@ -179,6 +179,30 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return ok ? null : '签名错误';
   };
 
+  /**
+   * WeChat's checks of a v2 request (XML, merchant and app, sign); refuses with its answer and
+   * returns null, or returns the fields, the sign type to answer with and the reply's head.
+   */
+  const acceptV2 = (res: ServerResponse, body: string) => {
+    sim.stats.v2++;
+    let f: Record<string, string>;
+    try {
+      f = parseV2Xml(body);
+    } catch {
+      sim.stats.refused++;
+      replyV2(res, { return_code: 'FAIL', return_msg: 'XML格式错误' }, null);
+      return null;
+    }
+    const refusal = f.mch_id !== m.mchid ? '商户号不存在' : f.appid !== m.appid ? 'appid和mch_id不匹配' : !v2Verify(f, m.apiV2Key) ? '签名错误' : null;
+    if (refusal !== null) {
+      sim.stats.refused++;
+      replyV2(res, { return_code: 'FAIL', return_msg: refusal }, null);
+      return null;
+    }
+    const signType: V2SignType = f.sign_type === 'HMAC-SHA256' ? 'HMAC-SHA256' : 'MD5';
+    return { f, signType, head: { return_code: 'SUCCESS', return_msg: 'OK', appid: m.appid, mch_id: m.mchid, nonce_str: randomBytes(8).toString('hex') } };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     const url = new URL(path, 'http://127.0.0.1');
@@ -196,20 +220,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return replyV3(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' });
     }
     if (req.method === 'POST' && url.pathname === '/pay/closeorder') {
-      sim.stats.v2++;
-      let f: Record<string, string>;
-      try {
-        f = parseV2Xml(body);
-      } catch {
-        sim.stats.refused++;
-        return replyV2(res, { return_code: 'FAIL', return_msg: 'XML格式错误' }, null);
-      }
-      if (f.mch_id !== m.mchid || f.appid !== m.appid || !v2Verify(f, m.apiV2Key)) {
-        sim.stats.refused++;
-        return replyV2(res, { return_code: 'FAIL', return_msg: f.mch_id !== m.mchid ? '商户号不存在' : '签名错误' }, null);
-      }
-      const signType: V2SignType = f.sign_type === 'HMAC-SHA256' ? 'HMAC-SHA256' : 'MD5';
-      const head = { return_code: 'SUCCESS', return_msg: 'OK', appid: m.appid, mch_id: m.mchid, nonce_str: randomBytes(8).toString('hex') };
+      const accepted = acceptV2(res, body);
+      if (accepted === null) return;
+      const { f, signType, head } = accepted;
       const order = byOutTradeNo.get(f.out_trade_no ?? '');
       const refusal = closeRefusal(order);
       if (refusal !== null) {
@@ -220,24 +233,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return replyV2(res, { ...head, result_code: 'SUCCESS', result_msg: 'OK' }, signType);
     }
     if (req.method === 'POST' && url.pathname === '/pay/orderquery') {
-      sim.stats.v2++;
-      let f: Record<string, string>;
-      try {
-        f = parseV2Xml(body);
-      } catch {
-        sim.stats.refused++;
-        return replyV2(res, { return_code: 'FAIL', return_msg: 'XML格式错误' }, null);
-      }
-      if (f.mch_id !== m.mchid || f.appid !== m.appid) {
-        sim.stats.refused++;
-        return replyV2(res, { return_code: 'FAIL', return_msg: f.mch_id !== m.mchid ? '商户号不存在' : 'appid和mch_id不匹配' }, null);
-      }
-      if (!v2Verify(f, m.apiV2Key)) {
-        sim.stats.refused++;
-        return replyV2(res, { return_code: 'FAIL', return_msg: '签名错误' }, null);
-      }
-      const signType: V2SignType = f.sign_type === 'HMAC-SHA256' ? 'HMAC-SHA256' : 'MD5';
-      const head = { return_code: 'SUCCESS', return_msg: 'OK', appid: m.appid, mch_id: m.mchid, nonce_str: randomBytes(8).toString('hex') };
+      const accepted = acceptV2(res, body);
+      if (accepted === null) return;
+      const { f, signType, head } = accepted;
       const order = f.transaction_id ? byTransactionId.get(f.transaction_id) : f.out_trade_no ? byOutTradeNo.get(f.out_trade_no) : undefined;
       if (order === undefined) return replyV2(res, { ...head, result_code: 'FAIL', err_code: 'ORDERNOTEXIST', err_code_des: '此交易订单号不存在' }, signType);
       const paid = order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND';

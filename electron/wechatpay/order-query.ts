@@ -125,6 +125,13 @@ export function buildV3OrderQuery(cred: V3Credentials, ref: OrderRef, timestampS
   };
 }
 
+/** Throws RESPONSE_NOT_VERIFIED unless the reply carries WeChat's valid signature over its raw body. */
+function verifyV3Reply(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): void {
+  const h = reply.headers;
+  const failure = v3VerifyResponse({ timestamp: h['wechatpay-timestamp'], nonce: h['wechatpay-nonce'], signature: h['wechatpay-signature'], serial: h['wechatpay-serial'] }, reply.body, keys, nowSec);
+  if (failure !== null) throw new WechatPayError('RESPONSE_NOT_VERIFIED', `the reply's signature does not verify (${failure})`, { httpStatus: reply.status, requestId: h['request-id'] ?? null });
+}
+
 /**
  * The reply to a v3 order query. The signature is checked first, for the answers that decide
  * anything (a 200 and a 404 ORDER_NOT_EXIST); other errors become errors either way.
@@ -142,13 +149,7 @@ export function interpretV3OrderQuery(ref: OrderRef, reply: HttpReply, keys: V3V
   const code = typeof error.code === 'string' ? error.code : '';
   const decides = reply.status === 200 || (reply.status === 404 && code === 'ORDER_NOT_EXIST');
   if (decides) {
-    const failure = v3VerifyResponse(
-      { timestamp: reply.headers['wechatpay-timestamp'], nonce: reply.headers['wechatpay-nonce'], signature: reply.headers['wechatpay-signature'], serial: reply.headers['wechatpay-serial'] },
-      reply.body,
-      keys,
-      nowSec,
-    );
-    if (failure !== null) throw new WechatPayError('RESPONSE_NOT_VERIFIED', `the reply's signature does not verify (${failure})`, { httpStatus: reply.status, requestId });
+    verifyV3Reply(reply, keys, nowSec);
   }
   const base = { api: 'v3' as const, queriedAt, ...(requestId !== null ? { requestId } : {}) };
   if (reply.status === 404 && code === 'ORDER_NOT_EXIST') {
@@ -286,13 +287,7 @@ export function buildV3Close(cred: V3Credentials, outTradeNo: string, timestampS
 export function interpretV3Close(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): void {
   const requestId = reply.headers['request-id'] ?? null;
   if (reply.status === 204 || reply.status === 200) {
-    const failure = v3VerifyResponse(
-      { timestamp: reply.headers['wechatpay-timestamp'], nonce: reply.headers['wechatpay-nonce'], signature: reply.headers['wechatpay-signature'], serial: reply.headers['wechatpay-serial'] },
-      reply.body,
-      keys,
-      nowSec,
-    );
-    if (failure !== null) throw new WechatPayError('RESPONSE_NOT_VERIFIED', `the reply's signature does not verify (${failure})`, { httpStatus: reply.status, requestId });
+    verifyV3Reply(reply, keys, nowSec);
     return;
   }
   let error: { code?: unknown; message?: unknown } = {};
