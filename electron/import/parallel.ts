@@ -101,8 +101,3 @@ export function importEach(jobs: readonly ImportJob[], threads = availableParall
     }
   });
 }
-
-/** Results in the order of `jobs`, once all are read. */
-export async function importFiles(jobs: readonly ImportJob[], threads = availableParallelism()): Promise<FileImport[]> {
-  return Promise.all(importEach(jobs, threads));
-}

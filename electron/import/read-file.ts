@@ -3,9 +3,7 @@
  * or something that is not a bill at all), streams it into the pure parsers in shared/, and
  * turns every failure into a result with a stable code instead of a crash.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { sha256File } from '../report/file-hash.ts';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
@@ -28,8 +26,6 @@ export interface FileImport extends ParsedTable {
   sheet?: string;
   sizeBytes: number;
   warnings: ImportWarning[];
-  /** With the sha256 option: the SHA-256 (hex) of the file's bytes. */
-  sha256?: string;
   /** Why the file could not be read, when `kind` is `unknown`. */
   error?: { code: string; params: Record<string, string | number> };
 }
@@ -44,8 +40,6 @@ export interface ImportFileOptions {
   displayName?: string;
   /** Streaming chunk size; big chunks keep the per-chunk overhead small on 265 MB bills. */
   chunkBytes?: number;
-  /** Also give the SHA-256 of the file's bytes (for the report), computed while reading where possible. */
-  sha256?: boolean;
   /** A trade bill's columns in parts as they are read (see ParseContext.billBatches). */
   billBatches?: ParseContext['billBatches'];
 }
@@ -173,20 +167,15 @@ function toFileImport(base: Omit<FileImport, keyof ParsedTable | 'warnings'>, ta
   return out;
 }
 
-async function* fileChunks(path: string, chunkBytes: number, gzip: boolean, skipBytes: number, hash: Hash | null): AsyncGenerator<Uint8Array> {
+async function* fileChunks(path: string, chunkBytes: number, gzip: boolean, skipBytes: number): AsyncGenerator<Uint8Array> {
   // A read stream reads ahead while the previous chunk is parsed; a read loop would not.
   const raw = createReadStream(path, { highWaterMark: chunkBytes, start: skipBytes });
   if (!gzip) {
-    for await (const chunk of raw as AsyncIterable<Buffer>) {
-      hash?.update(chunk);
-      yield chunk;
-    }
+    yield* raw as AsyncIterable<Buffer>;
     return;
   }
   const gunzip = createGunzip({ chunkSize: chunkBytes });
   raw.on('error', (e) => gunzip.destroy(e));
-  // The file's own bytes (compressed) are what an auditor hashes.
-  if (hash !== null) raw.on('data', (chunk) => hash.update(chunk as Buffer));
   raw.pipe(gunzip);
   try {
     yield* gunzip as AsyncIterable<Buffer>;
@@ -207,7 +196,7 @@ async function importCsvChunks(
   encoding: CsvEncoding,
   delimiter: number,
   importer: TableImporter,
-): Promise<boolean> {
+): Promise<void> {
   const reader = new CsvReader((row) => importer.row(row), {
     decoder: nodeByteDecoder,
     encoding,
@@ -220,16 +209,13 @@ async function importCsvChunks(
     if (next.done === true) break;
     reader.push(next.value);
   }
-  const complete = !reader.stopped;
-  if (complete) reader.end();
+  if (!reader.stopped) reader.end();
   await chunks.return?.(undefined);
-  return complete;
 }
 
 async function importText(path: string, gzip: boolean, base: Omit<FileImport, keyof ParsedTable | 'warnings'>, options: ImportFileOptions): Promise<FileImport> {
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const hash = options.sha256 === true ? createHash('sha256') : null;
-  const chunks = fileChunks(path, chunkBytes, gzip, 0, hash);
+  const chunks = fileChunks(path, chunkBytes, gzip, 0);
   let first = await chunks.next();
   while (first.done !== true && first.value.length === 0) first = await chunks.next();
   if (first.done === true) return fail(base, gzip ? 'no-rows' : 'empty-file');
@@ -257,9 +243,7 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
     base.format = detectDelimiter(utf8) === 9 ? 'tsv' : base.format;
     const none = (async function* () {})();
     await importCsvChunks(none, utf8, 'utf-8', detectDelimiter(utf8), importer);
-    const result = toFileImport(base, importer.finish(), importer.warnings.list());
-    if (hash !== null) result.sha256 = hash.digest('hex');
-    return result;
+    return toFileImport(base, importer.finish(), importer.warnings.list());
   }
 
   const detected = detectEncoding(head);
@@ -274,13 +258,10 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
   if (detected.bomBytes > 0) head = head.subarray(detected.bomBytes);
   const delimiter = detectDelimiter(head);
   if (delimiter === 9 && base.format === 'csv') base.format = 'tsv';
-  const complete = await importCsvChunks(chunks, head, encoding, delimiter, importer);
+  await importCsvChunks(chunks, head, encoding, delimiter, importer);
   // The encoding may have switched mid-file from UTF-8 to GB18030.
   const table = importer.finish();
-  const result = toFileImport(base, table, importer.warnings.list());
-  // Hashed as it was read, so the report needs no second pass over a 265 MB bill.
-  if (hash !== null && complete) result.sha256 = hash.digest('hex');
-  return result;
+  return toFileImport(base, table, importer.warnings.list());
 }
 
 async function importWorkbook(path: string, legacy: boolean, base: Omit<FileImport, keyof ParsedTable | 'warnings'>, options: ImportFileOptions): Promise<FileImport> {
@@ -317,19 +298,6 @@ async function importWorkbook(path: string, legacy: boolean, base: Omit<FileImpo
 
 /** Reads one file into a result; never throws for a bad file. */
 export async function importFile(path: string, options: ImportFileOptions = {}): Promise<FileImport> {
-  const result = await importOne(path, options);
-  if (options.sha256 === true && result.sha256 === undefined && result.kind !== 'unknown') {
-    try {
-      result.sha256 = await sha256File(path);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      return fail({ file: result.file, format: result.format, encoding: result.encoding, sizeBytes: result.sizeBytes }, 'read-failed', { reason: err.code ?? err.message ?? String(e) });
-    }
-  }
-  return result;
-}
-
-async function importOne(path: string, options: ImportFileOptions): Promise<FileImport> {
   const base: Omit<FileImport, keyof ParsedTable | 'warnings'> = {
     file: options.displayName ?? path,
     format: 'unknown',

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** SHA-256 of a file's bytes, streamed: ties a report to exactly the files it was made from. */
-export async function sha256File(path: string): Promise<string> {
-  return (await sha256FileSized(path)).sha256;
-}
-
-/** The SHA-256 and the number of bytes hashed, to tell a file that changed since it was read. */
+/**
+ * SHA-256 of a file's bytes, streamed (ties a report to exactly the files it was made from), and
+ * the number of bytes hashed, to tell a file that changed since it was read.
+ */
 export async function sha256FileSized(path: string): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash('sha256');
   let sizeBytes = 0;
