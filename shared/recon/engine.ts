@@ -121,12 +121,6 @@ function ledgerRefundFen(r: LedgerRow): number {
   return r.state === 'refunded' ? (r.amountFen ?? 0) : 0;
 }
 
-/**
- * The fee a payment row should carry at its rate: WeChat charges settlement × rate rounded half
- * up to the fen, and prints it with five decimals (0.60% of 6.00 is 0.036 → `0.04000`).
- * Returns the explanation when the bill's own fee disagrees, else null (also when the row has no
- * usable rate).
- */
 const RATES = new Map<string, [number, number] | null>();
 
 /** `0.60%` → [60, 10000]: the rate as an exact fraction; parsed once per distinct text. */
@@ -141,13 +135,22 @@ function rateFraction(text: string): [number, number] | null {
   return r;
 }
 
+/** WeChat's fee on `settlementFen` at an exact rate: half-up rounding in integers, floor((2·s·n + d) / 2d). */
+function feeAtRate(settlementFen: number, [numerator, denominator]: [number, number]): number {
+  return Math.floor((2 * settlementFen * numerator + denominator) / (2 * denominator));
+}
+
+/**
+ * The fee a payment row should carry at its rate: WeChat charges settlement × rate rounded half
+ * up to the fen, and prints it with five decimals (0.60% of 6.00 is 0.036 → `0.04000`).
+ * Returns the explanation when the bill's own fee disagrees, else null (also when the row has no
+ * usable rate).
+ */
 export function feeProblem(row: TradeBillRow): { 'zh-CN': string; en: string } | null {
   if (row.settlementFen === null || row.tradeState !== 'SUCCESS') return null;
   const fraction = rateFraction(row.rate);
   if (fraction === null) return null;
-  const [numerator, denominator] = fraction;
-  // Half-up rounding in integers: floor((2·s·n + d) / 2d).
-  const expectedFen = Math.floor((2 * row.settlementFen * numerator + denominator) / (2 * denominator));
+  const expectedFen = feeAtRate(row.settlementFen, fraction);
   const expectedMilliFen = expectedFen * 1000;
   if (row.feeMilliFen === expectedMilliFen) return null;
   const fee = (row.feeMilliFen / 1000).toFixed(3);
@@ -738,8 +741,7 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
       if (Number.isNaN(settlement) || bc.tradeState[bi] !== successCodes[bf]) return true;
       const fraction = rateFractions[bf]![bc.rate[bi]!];
       if (fraction === null || fraction === undefined) return true;
-      const expectedFen = Math.floor((2 * settlement * fraction[0] + fraction[1]) / (2 * fraction[1]));
-      return bc.feeMilliFen[bi] === expectedFen * 1000;
+      return bc.feeMilliFen[bi] === feeAtRate(settlement, fraction) * 1000;
     };
 
     // ---- Order by order (items are sorted at the end, so slot order does not show).
