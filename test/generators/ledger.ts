@@ -23,25 +23,12 @@ import {
   type TradeBillRecord,
 } from './trade-bill.ts';
 import type { XlsxCell } from './xlsx-writer.ts';
+import { CATEGORIES, type Category } from '../../shared/recon/types.ts';
 
-export type LedgerCategory =
-  | 'missing-in-ledger'
-  | 'missing-in-bill'
-  | 'amount-mismatch'
-  | 'status-mismatch'
-  | 'refund-mismatch'
-  | 'duplicate'
-  | 'cross-day';
+/** What a ledger can disagree on: the contract's categories (fees are the bill's own matter). */
+export type LedgerCategory = Exclude<Category, 'fee-mismatch'>;
 
-export const LEDGER_CATEGORIES: readonly LedgerCategory[] = [
-  'missing-in-ledger',
-  'missing-in-bill',
-  'amount-mismatch',
-  'status-mismatch',
-  'refund-mismatch',
-  'duplicate',
-  'cross-day',
-];
+export const LEDGER_CATEGORIES: readonly LedgerCategory[] = CATEGORIES.filter((c): c is LedgerCategory => c !== 'fee-mismatch');
 
 export type LedgerState = 'paid' | 'unpaid' | 'closed' | 'refunded' | 'partially_refunded';
 
