@@ -3,7 +3,8 @@ import { renderMessage, type Lang } from '../../shared/i18n/messages.ts';
 import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/expect.ts';
 import { startReconciliation } from '../../shared/recon/engine.ts';
 import { runQueries } from '../query-run/run.ts';
-import { closePools, queryOrder } from '../wechatpay/client.ts';
+import type { OrderRef } from '../wechatpay/order-query.ts';
+import { closePools, queryOrderForRecon } from '../wechatpay/client.ts';
 import type { MerchantProfile } from '../wechatpay/profile.ts';
 import { CATEGORIES, type Category, type ReconcileReport } from '../../shared/recon/types.ts';
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
@@ -262,7 +263,14 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     const keys = ledgers.length === 0 ? recon.orderKeys() : [...new Set(report.items.filter((i) => i.outTradeNo !== null && LIVE_SETTLES.has(i.category)).map((i) => i.outTradeNo!))];
     const journalPath = typeof v.journal === 'string' ? v.journal : `wxrecon-queries-${profile.mchid}.jsonl`;
     let lastShown = 0;
-    const run = await runQueries(keys.map((outTradeNo) => ({ outTradeNo })), (ref, signal) => queryOrder(profile!, ref, signal === undefined ? {} : { signal }), {
+    // The refund numbers the bill shows, for v3 refund queries of orders WeChat calls REFUND.
+    const refundNos = new Map<string, string[]>();
+    for (const item of report.items) {
+      const nos = (item.bill?.refunds ?? []).map((r) => r.outRefundNo).filter((n): n is string => n !== null && n !== '');
+      if (item.outTradeNo !== null && nos.length > 0) refundNos.set(item.outTradeNo, nos);
+    }
+    const ask = (ref: OrderRef, signal?: AbortSignal) => queryOrderForRecon(profile!, ref.outTradeNo!, refundNos.get(ref.outTradeNo!) ?? [], signal === undefined ? {} : { signal });
+    const run = await runQueries(keys.map((outTradeNo) => ({ outTradeNo })), ask, {
       journalPath,
       requestsPerSecond: profile.requestsPerSecond,
       concurrency: profile.concurrency,

@@ -48,7 +48,7 @@ type JournalLine = { key: string; result: OrderQueryResult } | { key: string; er
 const keyOf = (ref: OrderRef): string => (ref.outTradeNo !== undefined ? `o:${ref.outTradeNo}` : `t:${ref.transactionId}`);
 
 function toLive(r: OrderQueryResult): LiveState {
-  return { outTradeNo: r.outTradeNo, transactionId: r.transactionId, tradeState: r.tradeState, totalFen: r.totalFen, successTime: r.successTime, queriedAt: r.queriedAt, ...(r.requestId !== undefined ? { requestId: r.requestId } : {}) };
+  return { outTradeNo: r.outTradeNo, transactionId: r.transactionId, tradeState: r.tradeState, totalFen: r.totalFen, successTime: r.successTime, queriedAt: r.queriedAt, ...(r.requestId !== undefined ? { requestId: r.requestId } : {}), ...(r.refunds !== undefined ? { refunds: r.refunds } : {}) };
 }
 
 async function readJournalText(path: string): Promise<string> {

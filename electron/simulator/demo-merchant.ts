@@ -1,53 +1,95 @@
 /**
  * A demo merchant for the simulator: fresh keys on every start (merchant API key pair, the
- * simulator's own WeChat Pay key, an APIv2 key), written as a merchant profile with its key files,
- * so `wxrecon query --merchant …/merchant.json` works against it as against WeChat Pay.
+ * simulator's own WeChat Pay key, APIv2 and APIv3 keys), written as a merchant profile with its key
+ * files, so `wxrecon query --merchant …/merchant.json` works against it as against WeChat Pay.
+ * Options make it a service provider's sub-merchant (partner paths) or a merchant that verifies
+ * with platform certificates instead of the WeChat Pay public key.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimMerchant } from './server.ts';
+import { makeCertificate } from './certificate.ts';
+import type { SimMerchant, SimPlatformCertificate } from './server.ts';
 
 export interface DemoMerchant {
   merchant: SimMerchant;
-  wechatpay: { id: string; privateKey: KeyObject };
+  /** Public key mode (absent in certificate mode). */
+  wechatpay?: { id: string; privateKey: KeyObject };
+  platformCertificates?: SimPlatformCertificate[];
   merchantPrivateKey: KeyObject;
 }
 
-export function newDemoMerchant(): DemoMerchant {
-  const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const wechatKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    merchant: {
-      mchid: '1900000001',
-      appid: 'wx0000000000000001',
-      apiV2Key: randomBytes(16).toString('hex'),
-      publicKey: merchantKeys.publicKey,
-      certSerialNo: randomBytes(20).toString('hex').toUpperCase(),
-    },
-    wechatpay: { id: `PUB_KEY_ID_0119000000012026${randomBytes(8).toString('hex').toUpperCase()}`, privateKey: wechatKeys.privateKey },
-    merchantPrivateKey: merchantKeys.privateKey,
-  };
+export interface DemoMerchantOptions {
+  /** A service provider (1900000100) acting for sub-merchant 1900000109. */
+  partner?: boolean;
+  /** Verify with platform certificates (downloaded with the APIv3 key) instead of the public key. */
+  certificates?: boolean;
+  /** Clock for the certificates' validity. */
+  now?: Date;
 }
 
-/** Writes merchant.json, apiclient_key.pem and pub_key.pem into `dir`; returns the profile's path. */
+/** A hex serial that starts with a non-zero digit, as WeChat's do (so every reader prints it alike). */
+const serialHex = () => `${'123456789ABCDEF'[randomBytes(1)[0]! % 15]}${randomBytes(19).toString('hex').toUpperCase()}`;
+
+/** A platform certificate valid from a year before `now` to four years after. */
+export function newPlatformCertificate(now = new Date(), validFrom?: Date, validTo?: Date): SimPlatformCertificate {
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const notBefore = validFrom ?? new Date(now.getTime() - 365 * 86_400_000);
+  const notAfter = validTo ?? new Date(now.getTime() + 4 * 365 * 86_400_000);
+  const serialNo = serialHex();
+  const pem = makeCertificate({
+    serialHex: serialNo,
+    subject: { C: 'CN', ST: '广东省', L: '深圳市', O: '财付通支付科技有限公司', OU: '财付通支付科技有限公司', CN: '财付通支付科技有限公司（模拟器）' },
+    issuer: { C: 'CN', O: 'wxrecon simulator', CN: 'wxrecon simulator CA' },
+    notBefore,
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
+  });
+  const iso = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+  return { serialNo, pem, privateKey: keys.privateKey, effectiveTime: iso(notBefore), expireTime: iso(notAfter) };
+}
+
+export function newDemoMerchant(options: DemoMerchantOptions = {}): DemoMerchant {
+  const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const demo: DemoMerchant = {
+    merchant: {
+      mchid: options.partner === true ? '1900000109' : '1900000001',
+      appid: 'wx0000000000000001',
+      apiV2Key: randomBytes(16).toString('hex'),
+      apiV3Key: randomBytes(16).toString('hex'),
+      publicKey: merchantKeys.publicKey,
+      certSerialNo: serialHex(),
+      partner: options.partner === true ? { spMchid: '1900000100' } : null,
+    },
+    merchantPrivateKey: merchantKeys.privateKey,
+  };
+  if (options.certificates === true) demo.platformCertificates = [newPlatformCertificate(options.now)];
+  else demo.wechatpay = { id: `PUB_KEY_ID_0119000000012026${randomBytes(8).toString('hex').toUpperCase()}`, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+  return demo;
+}
+
+/** Writes merchant.json and its key files into `dir`; returns the profile's path. */
 export async function writeDemoProfile(dir: string, demo: DemoMerchant, baseUrl: string, api: 'v2' | 'v3' = 'v3'): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'apiclient_key.pem'), demo.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  await writeFile(join(dir, 'pub_key.pem'), createPublicKey(demo.wechatpay.privateKey).export({ type: 'spki', format: 'pem' }));
+  if (demo.wechatpay !== undefined) await writeFile(join(dir, 'pub_key.pem'), createPublicKey(demo.wechatpay.privateKey).export({ type: 'spki', format: 'pem' }));
+  const m = demo.merchant;
   const profile = {
-    name: '演示商户（模拟器）',
-    mchid: demo.merchant.mchid,
-    appid: demo.merchant.appid,
+    name: m.partner ? '演示特约商户（模拟器）' : '演示商户（模拟器）',
+    mchid: m.mchid,
+    appid: m.appid,
     api,
-    apiV2Key: demo.merchant.apiV2Key,
+    apiV2Key: m.apiV2Key,
+    apiV3Key: m.apiV3Key,
     privateKeyPath: 'apiclient_key.pem',
-    certSerialNo: demo.merchant.certSerialNo,
-    wechatpayPublicKeyId: demo.wechatpay.id,
-    wechatpayPublicKeyPath: 'pub_key.pem',
+    certSerialNo: m.certSerialNo,
+    // Certificate mode: no public key; the client downloads the platform certificates with the APIv3 key.
+    wechatpayPublicKeyId: demo.wechatpay?.id ?? null,
+    wechatpayPublicKeyPath: demo.wechatpay !== undefined ? 'pub_key.pem' : null,
     platformCertificatePaths: [],
-    spMchid: null,
-    subMchid: null,
+    spMchid: m.partner?.spMchid ?? null,
+    subMchid: m.partner ? m.mchid : null,
     baseUrl,
     requestsPerSecond: 50,
     concurrency: 8,

@@ -4,13 +4,17 @@
  * SYSTEM_ERROR — each attempt signed afresh (new nonce and timestamp). Rate limiting is not
  * retried here: the caller (a query run) slows the whole run down instead.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { Pool, request } from 'undici';
 import type { MerchantProfile } from './profile.ts';
 import {
-  buildV2Close, buildV2OrderQuery, buildV3Close, buildV3OrderQuery, interpretV2Close, interpretV2OrderQuery, interpretV3Close, interpretV3OrderQuery, WechatPayError,
+  buildV2Close, buildV2OrderQuery, buildV3Close, buildV3OrderQuery, interpretV2Close, interpretV2OrderQuery, interpretV3Close, interpretV3OrderQuery, v3ErrorBody, WechatPayError,
   type HttpReply, type HttpRequestSpec, type OrderQueryResult, type OrderRef,
 } from './order-query.ts';
+import { buildV3CertificatesRequest, interpretV3Certificates, type PlatformCertificate } from './certificates.ts';
+import { serialKey, type V3VerifierKeys } from './v3.ts';
+import { buildV2RefundQuery, buildV3RefundQuery, interpretV2RefundQuery, interpretV3RefundQuery, refundedFen, type RefundInfo } from './refund-query.ts';
+import type { LiveRefunds } from '../../shared/recon/types.ts';
 
 export interface QueryOptions {
   /** Clock, for signing and for checking the reply's timestamp (tests set it). */
@@ -102,7 +106,83 @@ function v2Credentials(profile: MerchantProfile) {
   return { apiV2Key: v2.apiV2Key, cred: { appid: profile.appid, mchid: profile.spMchid ?? profile.mchid, apiV2Key: v2.apiV2Key, signType: v2.signType, subMchid: profile.subMchid, subAppid: profile.subAppid } };
 }
 
-const verifierKeys = (v3: NonNullable<MerchantProfile['v3']>) => ({ ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: v3.platform });
+// ---- Platform certificates, downloaded with the APIv3 key and kept per merchant and host.
+
+/** The JAVA SDK's period: certificates are fetched again after an hour. */
+const CERTIFICATE_REFRESH_MS = 60 * 60_000;
+/** An unknown serial fetches again, but not more often than this (a forged serial must not flood WeChat). */
+const CERTIFICATE_RETRY_MS = 10_000;
+
+interface CertificateStore {
+  keys: Map<string, { key: KeyObject; expiresAtMs: number }>;
+  fetchedAtMs: number;
+  inFlight: Promise<void> | null;
+}
+
+const certificateStores = new Map<string, CertificateStore>();
+
+/** Forgets downloaded certificates (tests; a profile whose keys changed). */
+export function forgetCertificates(): void {
+  certificateStores.clear();
+}
+
+async function fetchCertificates(profile: MerchantProfile, store: CertificateStore, options: QueryOptions): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  const { v3, cred } = v3Credentials(profile);
+  const trusted = { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: new Map<string, KeyObject>([...v3.platform, ...[...store.keys].map(([k, v]) => [k, v.key] as const)]) };
+  try {
+    const reply = await send(profile.baseUrl, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+    let list: PlatformCertificate[] = [];
+    if (!(reply.status === 404 && v3ErrorBody(reply).code === 'RESOURCE_NOT_EXISTS')) {
+      // A merchant on the WeChat Pay public key has no platform certificates: not an error.
+      list = interpretV3Certificates(reply, v3.apiV3Key!, trusted, now().getTime());
+    }
+    for (const c of list) store.keys.set(c.serialNo, { key: c.publicKey, expiresAtMs: c.expiresAtMs });
+  } finally {
+    store.fetchedAtMs = Date.now();
+  }
+}
+
+/**
+ * What a v3 reply may be verified with: the profile's public key and certificate files, and the
+ * platform certificates downloaded with the APIv3 key — fetched when there is nothing else, every
+ * hour, and when a reply names a serial not yet known (WeChat rolling to a new certificate).
+ */
+async function v3Keys(profile: MerchantProfile, reply: HttpReply | null, options: QueryOptions): Promise<V3VerifierKeys> {
+  const v3 = profile.v3!;
+  const base = { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}) };
+  if (v3.apiV3Key === null) return { ...base, platform: v3.platform };
+  const id = `${profile.baseUrl}|${profile.spMchid ?? profile.mchid}|${v3.certSerialNo}`;
+  let store = certificateStores.get(id);
+  if (store === undefined) {
+    store = { keys: new Map(), fetchedAtMs: -Infinity, inFlight: null };
+    certificateStores.set(id, store);
+  }
+  const t = Date.now();
+  for (const [serial, c] of store.keys) if (c.expiresAtMs <= t) store.keys.delete(serial);
+  const serial = reply?.headers['wechatpay-serial'];
+  const known = serial === undefined || serial === v3.publicKey?.id || v3.platform.has(serialKey(serial)) || store.keys.has(serialKey(serial));
+  const onlyCertificates = v3.publicKey === null && v3.platform.size === 0;
+  const due = (onlyCertificates && t - store.fetchedAtMs >= CERTIFICATE_REFRESH_MS) || (!known && t - store.fetchedAtMs >= CERTIFICATE_RETRY_MS);
+  if (due || store.inFlight !== null) {
+    const s = store;
+    // One download at a time, however many queries are waiting on it.
+    s.inFlight ??= fetchCertificates(profile, s, options).finally(() => (s.inFlight = null));
+    await s.inFlight;
+  }
+  const platform = new Map<string, KeyObject | string>(v3.platform);
+  for (const [k, c] of store.keys) platform.set(k, c.key);
+  return { ...base, platform };
+}
+
+/** The platform certificates now trusted for a profile (downloading them if needed), for `wxrecon certificates`. */
+export async function platformCertificates(profile: MerchantProfile, options: QueryOptions = {}): Promise<PlatformCertificate[]> {
+  const { v3, cred } = v3Credentials(profile);
+  if (v3.apiV3Key === null) throw new WechatPayError('PROFILE_INCOMPLETE', 'downloading platform certificates needs the APIv3 key (apiV3Key)');
+  const now = options.now ?? (() => new Date());
+  const reply = await withRetries(options, () => send(profile.baseUrl, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal));
+  return interpretV3Certificates(reply, v3.apiV3Key, { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: v3.platform }, now().getTime());
+}
 
 /** One live order query with the profile's protocol (or `options.api`), retried where that helps. */
 export async function queryOrder(profile: MerchantProfile, ref: OrderRef, options: QueryOptions = {}): Promise<OrderQueryResult> {
@@ -111,10 +191,10 @@ export async function queryOrder(profile: MerchantProfile, ref: OrderRef, option
   return withRetries(options, async () => {
     const at = now();
     if (api === 'v3') {
-      const { v3, cred } = v3Credentials(profile);
+      const { cred } = v3Credentials(profile);
       const spec = buildV3OrderQuery(cred, ref, Math.floor(at.getTime() / 1000), nonce());
       const reply = await send(profile.baseUrl, spec, profile.timeoutMs, profile.concurrency, options.signal);
-      return interpretV3OrderQuery(ref, reply, verifierKeys(v3), Math.floor(now().getTime() / 1000), beijingIso(at));
+      return interpretV3OrderQuery(ref, reply, await v3Keys(profile, reply, options), Math.floor(now().getTime() / 1000), beijingIso(at));
     }
     const { apiV2Key, cred } = v2Credentials(profile);
     const reply = await send(profile.baseUrl, buildV2OrderQuery(cred, ref, nonce()), profile.timeoutMs, profile.concurrency, options.signal);
@@ -128,12 +208,59 @@ export async function closeOrder(profile: MerchantProfile, outTradeNo: string, o
   const api = options.api ?? profile.api;
   await withRetries(options, async () => {
     if (api === 'v3') {
-      const { v3, cred } = v3Credentials(profile);
+      const { cred } = v3Credentials(profile);
       const reply = await send(profile.baseUrl, buildV3Close(cred, outTradeNo, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
-      interpretV3Close(reply, verifierKeys(v3), Math.floor(now().getTime() / 1000));
+      interpretV3Close(reply, await v3Keys(profile, reply, options), Math.floor(now().getTime() / 1000));
       return;
     }
     const { apiV2Key, cred } = v2Credentials(profile);
     interpretV2Close(await send(profile.baseUrl, buildV2Close(cred, outTradeNo, nonce()), profile.timeoutMs, profile.concurrency, options.signal), apiV2Key);
   });
+}
+
+/** At most this many pages of a v2 refund query (WeChat pages an order's refunds; 50 pages is far past any real order). */
+const MAX_REFUND_PAGES = 50;
+
+/**
+ * An order's refunds now. v2 `refundquery` lists them all by out_trade_no (used whenever the
+ * profile has the APIv2 key, whatever its query protocol); otherwise v3 asks about each refund
+ * number the caller knows (from the bill). Null when neither is possible.
+ */
+export async function queryRefunds(profile: MerchantProfile, outTradeNo: string, outRefundNos: readonly string[], options: QueryOptions = {}): Promise<LiveRefunds | null> {
+  const now = options.now ?? (() => new Date());
+  if (profile.v2 !== null && profile.appid !== null && (options.api ?? 'v2') === 'v2') {
+    const { apiV2Key, cred } = v2Credentials(profile);
+    const refunds: RefundInfo[] = [];
+    for (let page = 0; page < MAX_REFUND_PAGES; page++) {
+      const offset = refunds.length;
+      const got = await withRetries(options, async () =>
+        interpretV2RefundQuery({ outTradeNo }, await send(profile.baseUrl, buildV2RefundQuery(cred, { outTradeNo }, nonce(), offset), profile.timeoutMs, profile.concurrency, options.signal), apiV2Key, beijingIso(now())),
+      );
+      refunds.push(...got.refunds);
+      if (got.refunds.length === 0 || refunds.length >= got.totalRefundCount) break;
+    }
+    return { refunds, refundFen: refundedFen(refunds), complete: true };
+  }
+  if (profile.v3 === null || outRefundNos.length === 0) return null;
+  const { cred } = v3Credentials(profile);
+  const refunds: RefundInfo[] = [];
+  for (const outRefundNo of new Set(outRefundNos)) {
+    const got = await withRetries(options, async () => {
+      const reply = await send(profile.baseUrl, buildV3RefundQuery(cred, outRefundNo, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+      return interpretV3RefundQuery(outRefundNo, reply, await v3Keys(profile, reply, options), Math.floor(now().getTime() / 1000));
+    });
+    if (got !== null && got.outTradeNo === outTradeNo) refunds.push(got.refund);
+  }
+  return { refunds, refundFen: refundedFen(refunds), complete: false };
+}
+
+/**
+ * The live state a reconciliation needs: the order query, and for REFUND (转入退款) its refunds,
+ * so the refund becomes an amount. `outRefundNos` are the order's refund numbers the bill shows.
+ */
+export async function queryOrderForRecon(profile: MerchantProfile, outTradeNo: string, outRefundNos: readonly string[], options: QueryOptions = {}): Promise<OrderQueryResult> {
+  const r = await queryOrder(profile, { outTradeNo }, options);
+  if (r.tradeState !== 'REFUND') return r;
+  const refunds = await queryRefunds(profile, r.outTradeNo || outTradeNo, outRefundNos, { ...options, api: undefined });
+  return refunds === null ? r : { ...r, refunds };
 }

@@ -5,7 +5,7 @@
  * verify before believing, ids as text, money as integer fen — is tested without a server.
  */
 import type { KeyObject } from 'node:crypto';
-import type { LiveTradeState } from '../../shared/recon/types.ts';
+import type { LiveRefunds, LiveTradeState } from '../../shared/recon/types.ts';
 import { parseV2Xml, v2Sign, v2Verify, v2Xml, V2XmlError, type V2SignType } from './v2.ts';
 import { v3Authorization, v3RequestMessage, v3Sign, v3VerifyResponse, type V3VerifierKeys } from './v3.ts';
 
@@ -25,6 +25,8 @@ export interface OrderQueryResult {
   api: 'v2' | 'v3';
   queriedAt: string;
   requestId?: string;
+  /** For REFUND: the order's refunds, when a refund query (退款查询) could list them. */
+  refunds?: LiveRefunds;
 }
 
 /**
@@ -71,7 +73,7 @@ export interface HttpReply {
 }
 
 /** A non-negative integer amount of fen from WeChat's text or JSON, or null; anything else is refused. */
-function fen(value: unknown, field: string): number | null {
+export function fen(value: unknown, field: string): number | null {
   if (value === undefined || value === null || value === '') return null;
   const n = typeof value === 'number' ? value : /^\d{1,15}$/.test(String(value)) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new WechatPayError('RESPONSE_INVALID', `${field} is not an amount in fen: ${String(value)}`);
@@ -126,10 +128,32 @@ export function buildV3OrderQuery(cred: V3Credentials, ref: OrderRef, timestampS
 }
 
 /** Throws RESPONSE_NOT_VERIFIED unless the reply carries WeChat's valid signature over its raw body. */
-function verifyV3Reply(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): void {
+export function verifyV3Reply(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): void {
   const h = reply.headers;
   const failure = v3VerifyResponse({ timestamp: h['wechatpay-timestamp'], nonce: h['wechatpay-nonce'], signature: h['wechatpay-signature'], serial: h['wechatpay-serial'] }, reply.body, keys, nowSec);
   if (failure !== null) throw new WechatPayError('RESPONSE_NOT_VERIFIED', `the reply's signature does not verify (${failure})`, { httpStatus: reply.status, requestId: h['request-id'] ?? null });
+}
+
+/** WeChat's `{code, message}` of a v3 error reply, or empties (an HTML page from a proxy, no body). */
+export function v3ErrorBody(reply: HttpReply): { code: string; message: string } {
+  let error: { code?: unknown; message?: unknown } = {};
+  try {
+    error = JSON.parse(reply.body) as typeof error;
+  } catch {
+    // The status says enough.
+  }
+  return { code: typeof error?.code === 'string' ? error.code : '', message: typeof error?.message === 'string' ? error.message : '' };
+}
+
+/** A v3 failure as a typed error: WeChat's code and message, the Request-ID, and whether to retry or slow down. */
+export function v3Failure(reply: HttpReply): WechatPayError {
+  const { code, message } = v3ErrorBody(reply);
+  return new WechatPayError(code || `HTTP_${reply.status}`, message || `HTTP ${reply.status}`, {
+    httpStatus: reply.status,
+    requestId: reply.headers['request-id'] ?? null,
+    rateLimited: reply.status === 429 || RATE_LIMIT_CODES.has(code),
+    retryable: reply.status >= 500 || RETRYABLE_CODES.has(code),
+  });
 }
 
 /**
@@ -138,32 +162,14 @@ function verifyV3Reply(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): 
  */
 export function interpretV3OrderQuery(ref: OrderRef, reply: HttpReply, keys: V3VerifierKeys, nowSec: number, queriedAt: string): OrderQueryResult {
   const requestId = reply.headers['request-id'] ?? null;
-  let error: { code?: unknown; message?: unknown } = {};
-  if (reply.status !== 200) {
-    try {
-      error = JSON.parse(reply.body) as typeof error;
-    } catch {
-      // An HTML error page from a proxy, an empty body: the status says enough.
-    }
-  }
-  const code = typeof error.code === 'string' ? error.code : '';
-  const decides = reply.status === 200 || (reply.status === 404 && code === 'ORDER_NOT_EXIST');
-  if (decides) {
-    verifyV3Reply(reply, keys, nowSec);
-  }
+  const error = reply.status === 200 ? { code: '', message: '' } : v3ErrorBody(reply);
+  const notFound = reply.status === 404 && error.code === 'ORDER_NOT_EXIST';
+  if (reply.status === 200 || notFound) verifyV3Reply(reply, keys, nowSec);
   const base = { api: 'v3' as const, queriedAt, ...(requestId !== null ? { requestId } : {}) };
-  if (reply.status === 404 && code === 'ORDER_NOT_EXIST') {
-    return { outTradeNo: ref.outTradeNo ?? '', transactionId: ref.transactionId ?? null, tradeState: 'ORDER_NOT_EXIST', tradeStateDesc: typeof error.message === 'string' ? error.message : '订单不存在', totalFen: null, payerTotalFen: null, successTime: null, ...base };
+  if (notFound) {
+    return { outTradeNo: ref.outTradeNo ?? '', transactionId: ref.transactionId ?? null, tradeState: 'ORDER_NOT_EXIST', tradeStateDesc: error.message || '订单不存在', totalFen: null, payerTotalFen: null, successTime: null, ...base };
   }
-  if (reply.status !== 200) {
-    const message = typeof error.message === 'string' ? error.message : `HTTP ${reply.status}`;
-    throw new WechatPayError(code || `HTTP_${reply.status}`, message, {
-      httpStatus: reply.status,
-      requestId,
-      rateLimited: reply.status === 429 || RATE_LIMIT_CODES.has(code),
-      retryable: reply.status >= 500 || RETRYABLE_CODES.has(code),
-    });
-  }
+  if (reply.status !== 200) throw v3Failure(reply);
   let t: Record<string, unknown>;
   try {
     t = JSON.parse(reply.body) as Record<string, unknown>;
@@ -218,10 +224,10 @@ export function v2TimeToIso(text: string): string | null {
 }
 
 /**
- * The reply to a v2 order query. `return_code` FAIL is a failure of the call (unsigned); with
- * `return_code` SUCCESS the sign must verify before `result_code`, `err_code` or any field is read.
+ * A v2 reply's fields, believed: HTTP 200, well-formed XML, `return_code` SUCCESS (a FAIL is a
+ * failure of the call and unsigned) and a `sign` that verifies, before any other field is read.
  */
-export function interpretV2OrderQuery(ref: OrderRef, reply: HttpReply, apiV2Key: string, queriedAt: string): OrderQueryResult {
+export function v2VerifiedFields(reply: HttpReply, apiV2Key: string): Record<string, string> {
   if (reply.status !== 200) {
     throw new WechatPayError(`HTTP_${reply.status}`, `HTTP ${reply.status}`, { httpStatus: reply.status, retryable: reply.status >= 500, rateLimited: reply.status === 429 });
   }
@@ -236,13 +242,28 @@ export function interpretV2OrderQuery(ref: OrderRef, reply: HttpReply, apiV2Key:
     throw new WechatPayError(f.return_code === 'FAIL' ? 'RETURN_FAIL' : 'RESPONSE_INVALID', message, { httpStatus: 200, rateLimited: /频率|FREQUENCY/i.test(message) });
   }
   if (!v2Verify(f, apiV2Key)) throw new WechatPayError('RESPONSE_NOT_VERIFIED', 'the reply\'s sign does not verify', { httpStatus: 200 });
+  return f;
+}
+
+/** A v2 business failure (`result_code` FAIL) as a typed error with WeChat's `err_code`. */
+export function v2ResultFailure(f: Record<string, string>): WechatPayError {
+  const code = f.err_code ?? 'RESULT_FAIL';
+  return new WechatPayError(code, f.err_code_des ?? f.result_msg ?? code, { httpStatus: 200, retryable: RETRYABLE_CODES.has(code), rateLimited: RATE_LIMIT_CODES.has(code) });
+}
+
+/**
+ * The reply to a v2 order query. `return_code` FAIL is a failure of the call (unsigned); with
+ * `return_code` SUCCESS the sign must verify before `result_code`, `err_code` or any field is read.
+ */
+export function interpretV2OrderQuery(ref: OrderRef, reply: HttpReply, apiV2Key: string, queriedAt: string): OrderQueryResult {
+  const f = v2VerifiedFields(reply, apiV2Key);
   const base = { api: 'v2' as const, queriedAt };
   if (f.result_code !== 'SUCCESS') {
     const code = f.err_code ?? 'RESULT_FAIL';
     if (code === 'ORDERNOTEXIST') {
       return { outTradeNo: ref.outTradeNo ?? '', transactionId: ref.transactionId ?? null, tradeState: 'ORDER_NOT_EXIST', tradeStateDesc: f.err_code_des ?? '订单不存在', totalFen: null, payerTotalFen: null, successTime: null, ...base };
     }
-    throw new WechatPayError(code, f.err_code_des ?? code, { httpStatus: 200, retryable: RETRYABLE_CODES.has(code), rateLimited: RATE_LIMIT_CODES.has(code) });
+    throw v2ResultFailure(f);
   }
   const outTradeNo = f.out_trade_no ?? '';
   if (outTradeNo === '') throw new WechatPayError('RESPONSE_INVALID', 'the reply has no out_trade_no', { httpStatus: 200 });
@@ -285,21 +306,8 @@ export function buildV3Close(cred: V3Credentials, outTradeNo: string, timestampS
 
 /** A 204 whose (empty-body) signature verifies is a closed order; anything else is an error with WeChat's code. */
 export function interpretV3Close(reply: HttpReply, keys: V3VerifierKeys, nowSec: number): void {
-  const requestId = reply.headers['request-id'] ?? null;
-  if (reply.status === 204 || reply.status === 200) {
-    verifyV3Reply(reply, keys, nowSec);
-    return;
-  }
-  let error: { code?: unknown; message?: unknown } = {};
-  try {
-    error = JSON.parse(reply.body) as typeof error;
-  } catch {
-    // The status says enough.
-  }
-  const code = typeof error.code === 'string' ? error.code : `HTTP_${reply.status}`;
-  throw new WechatPayError(code, typeof error.message === 'string' ? error.message : `HTTP ${reply.status}`, {
-    httpStatus: reply.status, requestId, rateLimited: reply.status === 429 || RATE_LIMIT_CODES.has(code), retryable: reply.status >= 500 || RETRYABLE_CODES.has(code),
-  });
+  if (reply.status !== 204 && reply.status !== 200) throw v3Failure(reply);
+  verifyV3Reply(reply, keys, nowSec);
 }
 
 export function buildV2Close(cred: V2Credentials, outTradeNo: string, nonce: string): HttpRequestSpec {
@@ -314,17 +322,6 @@ export function buildV2Close(cred: V2Credentials, outTradeNo: string, nonce: str
 
 /** SUCCESS/SUCCESS with a verified sign is a closed order; ORDERPAID, ORDERCLOSED and the rest are errors with WeChat's code. */
 export function interpretV2Close(reply: HttpReply, apiV2Key: string): void {
-  if (reply.status !== 200) throw new WechatPayError(`HTTP_${reply.status}`, `HTTP ${reply.status}`, { httpStatus: reply.status, retryable: reply.status >= 500 });
-  let f: Record<string, string>;
-  try {
-    f = parseV2Xml(reply.body);
-  } catch (e) {
-    throw new WechatPayError('RESPONSE_INVALID', e instanceof V2XmlError ? e.message : String(e), { httpStatus: 200 });
-  }
-  if (f.return_code !== 'SUCCESS') throw new WechatPayError('RETURN_FAIL', f.return_msg ?? 'return_code is not SUCCESS', { httpStatus: 200, rateLimited: /频率|FREQUENCY/i.test(f.return_msg ?? '') });
-  if (!v2Verify(f, apiV2Key)) throw new WechatPayError('RESPONSE_NOT_VERIFIED', 'the reply\'s sign does not verify', { httpStatus: 200 });
-  if (f.result_code !== 'SUCCESS') {
-    const code = f.err_code ?? 'RESULT_FAIL';
-    throw new WechatPayError(code, f.err_code_des ?? f.result_msg ?? code, { httpStatus: 200, retryable: RETRYABLE_CODES.has(code) });
-  }
+  const f = v2VerifiedFields(reply, apiV2Key);
+  if (f.result_code !== 'SUCCESS') throw v2ResultFailure(f);
 }

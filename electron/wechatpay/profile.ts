@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } fr
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { V2SignType } from './v2.ts';
+import { serialKey } from './v3.ts';
 
 export interface MerchantProfile {
   name: string;
@@ -159,10 +160,10 @@ export async function profileFromJson(json: unknown, base: string): Promise<Merc
       } catch {
         throw new ProfileError('platformCertificatePaths', `${path} is not a PEM certificate`);
       }
-      platform.set(cert.serialNumber.toUpperCase(), rsa2048(cert.publicKey, 'platformCertificatePaths'));
+      platform.set(serialKey(cert.serialNumber), rsa2048(cert.publicKey, 'platformCertificatePaths'));
     }
-    if (api === 'v3' && publicKey === null && platform.size === 0) {
-      throw new ProfileError('wechatpayPublicKeyId', 'v3 replies can only be believed with the WeChat Pay public key (id and file) or platform certificates');
+    if (api === 'v3' && publicKey === null && platform.size === 0 && apiV3Key === null) {
+      throw new ProfileError('wechatpayPublicKeyId', 'v3 replies can only be believed with the WeChat Pay public key (id and file), platform certificates, or the APIv3 key to download them with');
     }
     profile.v3 = { privateKey: rsa2048(privateKey, 'privateKeyPath'), certSerialNo: certSerialNo.toUpperCase(), apiV3Key, publicKey, platform };
   }

@@ -41,11 +41,19 @@ export interface V3ResponseSignature {
 /** What a response may be verified with: the WeChat Pay public key, platform certificates, or both during a switch. */
 export interface V3VerifierKeys {
   publicKey?: { id: string; key: KeyObject | string };
-  /** Platform certificates' public keys by serial number. */
+  /** Platform certificates' public keys by serial number (as `serialKey` writes it). */
   platform?: ReadonlyMap<string, KeyObject | string>;
 }
 
 export type V3VerifyFailure = 'missing-headers' | 'clock-skew' | 'unknown-serial' | 'signature-probe' | 'bad-signature';
+
+/**
+ * A platform certificate serial as a lookup key: upper-case hex without leading zeros, so the
+ * `Wechatpay-Serial` header, the list's `serial_no` and X509Certificate's serialNumber agree.
+ */
+export function serialKey(serial: string): string {
+  return serial.toUpperCase().replace(/^0+(?=.)/, '');
+}
 
 /** WeChat's window, as its SDKs apply it: a response five minutes or more away is refused. */
 export const V3_MAX_SKEW_SEC = 300;
@@ -60,7 +68,7 @@ export function v3VerifyResponse(sig: Partial<V3ResponseSignature>, body: string
   const ts = Number(timestamp);
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSec - ts) >= V3_MAX_SKEW_SEC) return 'clock-skew';
   if (signature.startsWith('WECHATPAY/SIGNTEST/')) return 'signature-probe';
-  const key = keys.publicKey !== undefined && serial === keys.publicKey.id ? keys.publicKey.key : keys.platform?.get(serial);
+  const key = keys.publicKey !== undefined && serial === keys.publicKey.id ? keys.publicKey.key : keys.platform?.get(serialKey(serial));
   if (key === undefined) return 'unknown-serial';
   let ok = false;
   try {

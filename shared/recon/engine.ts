@@ -112,6 +112,7 @@ function liveView(l: LiveState | undefined): LiveView | null {
   if (l === undefined) return null;
   const v: LiveView = { tradeState: l.tradeState, totalFen: l.totalFen, successTime: l.successTime, queriedAt: l.queriedAt };
   if (l.requestId !== undefined) v.requestId = l.requestId;
+  if (l.refunds !== undefined) v.refunds = l.refunds;
   return v;
 }
 
@@ -526,10 +527,17 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
 
       // Bill-only reconciliation (no ledger): the live state is the other side.
       if (!hasLedger) {
+        const liveRefundFen = liveState?.refunds?.refundFen;
         if (p !== null && liveState !== undefined && liveState.tradeState === 'REFUND' && billRefundFen === 0) {
+          const known = liveRefundFen !== undefined && liveRefundFen > 0;
           add('refund-mismatch', key, p, rs, null, 'record-refund-in-ledger', {
-            'zh-CN': `账单显示支付成功 ${y(p.row.orderFen)}，微信当前状态为“转入退款”：账单之后发生了退款`,
-            en: `The bill shows paid ${y(p.row.orderFen)}; WeChat now says REFUND: it was refunded after the bill`,
+            'zh-CN': `账单显示支付成功 ${y(p.row.orderFen)}，微信当前状态为“转入退款”${known ? `（已退款 ${y(liveRefundFen)}）` : ''}：账单之后发生了退款`,
+            en: `The bill shows paid ${y(p.row.orderFen)}; WeChat now says REFUND${known ? ` (${y(liveRefundFen)} refunded)` : ''}: it was refunded after the bill`,
+          });
+        } else if (p !== null && liveRefundFen !== undefined && liveState!.refunds!.complete && liveRefundFen > billRefundFen) {
+          add('refund-mismatch', key, p, rs, null, 'record-refund-in-ledger', {
+            'zh-CN': `账单退款 ${y(billRefundFen)}，微信退款查询为已退款 ${y(liveRefundFen)}：账单之后又有退款`,
+            en: `Refunded ${y(billRefundFen)} in the bill; WeChat's refund query says ${y(liveRefundFen)}: refunded again after the bill`,
           });
         } else if (p !== null && liveState !== undefined && liveState.tradeState !== 'SUCCESS' && liveState.tradeState !== 'REFUND') {
           add('status-mismatch', key, p, rs, null, 'requery-later', {
@@ -681,6 +689,22 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
         return;
       }
       const ledgerRefund = ledgerRefundFen(lr);
+      const live = liveState?.tradeState === 'REFUND' ? liveState.refunds : undefined;
+      if (live !== undefined && (live.complete || live.refundFen > billRefundFen)) {
+        // A refund query is newer than the bill: its succeeded refunds are what WeChat paid back.
+        const wechatFen = live.complete ? live.refundFen : Math.max(live.refundFen, billRefundFen);
+        if (Math.abs(wechatFen - ledgerRefund) > settings.amountToleranceFen) {
+          add('refund-mismatch', key, p, rs, l, wechatFen > ledgerRefund ? 'record-refund-in-ledger' : 'check-ledger-refund', {
+            'zh-CN': `退款不符：微信退款查询为已退款 ${y(wechatFen)}（账单中 ${y(billRefundFen)}），台账 ${y(ledgerRefund)}`,
+            en: `Refunds differ: WeChat's refund query says ${y(wechatFen)} refunded (${y(billRefundFen)} in the bill), the ledger ${y(ledgerRefund)}`,
+          });
+          return;
+        }
+        const fee = feeProblem(pr);
+        if (fee !== null) add('fee-mismatch', key, p, rs, l, 'check-fee-with-wechat', fee);
+        else counts.matched++;
+        return;
+      }
       if (liveState?.tradeState === 'REFUND' && billRefundFen === 0 && ledgerRefund === 0) {
         add('refund-mismatch', key, p, rs, l, 'record-refund-in-ledger', {
           'zh-CN': `账单为支付成功，微信当前状态为“转入退款”：账单之后发生了退款，台账未记录`,

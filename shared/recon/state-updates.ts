@@ -3,7 +3,8 @@
  * agree with WeChat Pay (contract: "State updates (`--updates FILE`)"). Derived from a finished
  * report, so it carries exactly what the bill or a verified live query confirmed:
  * - a payment WeChat has (bill or live SUCCESS) that the ledger calls unpaid or closed → paid;
- * - refunds in the bill the ledger lacks → refunded (the whole order) or partially_refunded;
+ * - refunds the ledger lacks, in the bill or found by a refund query (退款查询) → refunded (the whole
+ *   order) or partially_refunded, with the amount that succeeded;
  * - an order the ledger calls paid that WeChat closed, revoked or never saw → closed.
  * Nothing that is not final (NOTPAY, USERPAYING, ACCEPT) appears; an order missing from the ledger
  * altogether is an insert, not a state change, and stays in the report only.
@@ -48,6 +49,20 @@ function update(item: ReconcileItem): StateUpdate | null {
       const paidInBill = bill !== null && bill.state === 'SUCCESS';
       const paidLive = live !== null && (live.tradeState === 'SUCCESS' || live.tradeState === 'REFUND');
       if (!paidInBill && !paidLive) return null;
+      // Paid and since refunded (a refund query listed every refund): straight to the refund state.
+      const refunds = paidLive && live!.tradeState === 'REFUND' && live!.refunds?.complete === true ? live!.refunds : undefined;
+      const orderFen = paidInBill ? bill.amountFen : (live?.totalFen ?? ledger.amountFen);
+      if (refunds !== undefined && refunds.refundFen > 0 && orderFen !== null) {
+        const times = refunds.refunds.filter((r) => r.status === 'SUCCESS' && r.successTime !== null).map((r) => r.successTime!).sort();
+        return {
+          ...base,
+          newState: refunds.refundFen >= orderFen ? 'refunded' : 'partially_refunded',
+          amountFen: orderFen,
+          refundFen: refunds.refundFen,
+          wechatState: 'REFUND',
+          successTime: times.at(-1) ?? null,
+        };
+      }
       return {
         ...base,
         newState: 'paid',
@@ -58,9 +73,26 @@ function update(item: ReconcileItem): StateUpdate | null {
       };
     }
     case 'record-refund-in-ledger': {
-      // Only refunds the bill shows have an amount; a live REFUND alone waits for a refund query.
+      const orderFen = bill !== null && bill.amountFen > 0 ? bill.amountFen : (live?.totalFen ?? ledger.amountFen ?? 0);
+      const liveRefunds = live !== null && live.tradeState === 'REFUND' ? live.refunds : undefined;
+      // A refund query's succeeded refunds: final, and newer than the bill. Refunds asked for one by
+      // one (v3, by the numbers the bill showed) may miss a later one, so they count only when they
+      // add to what the bill shows.
+      const billRefundFen = bill?.refundFen ?? 0;
+      if (liveRefunds !== undefined && liveRefunds.refundFen > 0 && (liveRefunds.complete || liveRefunds.refundFen > billRefundFen)) {
+        const refundFen = liveRefunds.refundFen;
+        const times = liveRefunds.refunds.filter((r) => r.status === 'SUCCESS' && r.successTime !== null).map((r) => r.successTime!).sort();
+        return {
+          ...base,
+          newState: refundFen >= orderFen ? 'refunded' : 'partially_refunded',
+          amountFen: orderFen,
+          refundFen,
+          wechatState: 'REFUND',
+          successTime: times.at(-1) ?? null,
+        };
+      }
+      // Otherwise only refunds the bill shows have an amount; a live REFUND alone is not enough.
       if (bill === null || bill.refundFen <= 0) return null;
-      const orderFen = bill.amountFen > 0 ? bill.amountFen : (ledger.amountFen ?? 0);
       return {
         ...base,
         newState: bill.refundFen >= orderFen ? 'refunded' : 'partially_refunded',

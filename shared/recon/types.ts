@@ -24,6 +24,29 @@ export type LiveTradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOK
 /** NOTPAY, USERPAYING and ACCEPT can still change; the rest are final. */
 export const NON_FINAL_LIVE_STATES: ReadonlySet<LiveTradeState> = new Set(['NOTPAY', 'USERPAYING', 'ACCEPT']);
 
+/** One refund of an order as a signed refund query (退款查询) returned it. */
+export interface LiveRefund {
+  outRefundNo: string;
+  refundId: string | null;
+  refundFen: number;
+  /** WeChat's status as given: SUCCESS, PROCESSING, CLOSED/REFUNDCLOSE, ABNORMAL/CHANGE. */
+  status: string;
+  /** ISO 8601 with +08:00, once it succeeded. */
+  successTime: string | null;
+}
+
+/** What refund queries found of an order WeChat calls REFUND. */
+export interface LiveRefunds {
+  refunds: LiveRefund[];
+  /** The refunds that succeeded, in fen: money that has left the merchant. */
+  refundFen: number;
+  /**
+   * Every refund of the order is listed (v2 refundquery lists an order's refunds); false when only
+   * the refunds whose numbers were known could be asked about (v3 queries refunds one by one).
+   */
+  complete: boolean;
+}
+
 /** One order's live state, as a signed query returned it (issue 4 supplies these). */
 export interface LiveState {
   outTradeNo: string;
@@ -34,6 +57,8 @@ export interface LiveState {
   successTime: string | null;
   queriedAt: string;
   requestId?: string;
+  /** For REFUND, when the refunds could be queried. */
+  refunds?: LiveRefunds;
 }
 
 export interface ReconcileSettings {
@@ -114,6 +139,7 @@ export interface LiveView {
   successTime: string | null;
   queriedAt: string;
   requestId?: string;
+  refunds?: LiveRefunds;
 }
 
 /** Suggested actions (documented in the README). */
