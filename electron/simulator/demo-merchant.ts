@@ -28,8 +28,8 @@ export interface DemoMerchantOptions {
   now?: Date;
 }
 
-/** A hex serial that starts with a non-zero digit, as WeChat's do (so every reader prints it alike). */
-const serialHex = () => `${'123456789ABCDEF'[randomBytes(1)[0]! % 15]}${randomBytes(19).toString('hex').toUpperCase()}`;
+/** 40 hex digits starting 1–7, as WeChat's serials look (no leading zero or sign byte, so every reader prints it alike). */
+const serialHex = () => `${1 + (randomBytes(1)[0]! % 7)}${randomBytes(20).toString('hex').toUpperCase().slice(1)}`;
 
 /** A platform certificate valid from a year before `now` to four years after. */
 export function newPlatformCertificate(now = new Date(), validFrom?: Date, validTo?: Date): SimPlatformCertificate {

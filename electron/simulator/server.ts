@@ -9,7 +9,7 @@
  * skewed or truncated, so clients prove they cope with each.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHash, createVerify, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { LiveRefund, LiveTradeState } from '../../shared/recon/types.ts';
@@ -60,6 +60,8 @@ export interface SimFaults {
   tamper?: boolean;
   /** Seconds added to the reply's Wechatpay-Timestamp. */
   skewSec?: number;
+  /** Sign replies with a key and serial no merchant was given (neither the public key nor a listed certificate). */
+  foreignSigner?: boolean;
   /** Added before every reply. */
   latencyMs?: number;
   /** Share of requests answered with WeChat's SYSTEM_ERROR (v3: HTTP 500; v2: SYSTEMERROR). */
@@ -91,6 +93,8 @@ export interface Simulator {
   faults: SimFaults;
   /** Which key signs replies now (both may be configured: a switch in progress). */
   signWith: 'public-key' | 'platform';
+  /** The platform certificates served and signed with; add one to roll over to a new certificate. */
+  platformCertificates: SimPlatformCertificate[];
   /** Requests answered, by outcome, for tests and the bench. */
   stats: { v2: number; v3: number; refused: number; faults: number; bills: number; certificates: number };
   close(): Promise<void>;
@@ -155,11 +159,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const partner = m.partner ?? null;
   /** The merchant id WeChat sees on requests: the provider's in partner mode. */
   const callerMchid = partner?.spMchid ?? m.mchid;
-  const certificates = [...(options.platformCertificates ?? [])].sort((a, b) => (a.effectiveTime < b.effectiveTime ? -1 : 1));
+  const certificates = [...(options.platformCertificates ?? [])];
   const sim: Simulator = {
     baseUrl: '',
     faults: { ...options.faults },
     signWith: options.wechatpay !== undefined ? 'public-key' : 'platform',
+    platformCertificates: certificates,
     stats: { v2: 0, v3: 0, refused: 0, faults: 0, bills: 0, certificates: 0 },
     close: async () => undefined,
   };
@@ -198,12 +203,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
 
   /** The key and serial that sign now: the public key, or the newest platform certificate in force. */
+  let foreign: { serial: string; key: KeyObject } | null = null;
   const signer = (): { serial: string; key: KeyObject } => {
+    if (sim.faults.foreignSigner === true) return (foreign ??= { serial: '7E57000000000000000000000000000000000001', key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
     if (sim.signWith === 'public-key' && options.wechatpay !== undefined) return { serial: options.wechatpay.id, key: options.wechatpay.privateKey };
-    const t = now().toISOString();
-    const valid = certificates.filter((c) => new Date(c.effectiveTime).toISOString() <= t && t < new Date(c.expireTime).toISOString());
-    const c = valid.at(-1) ?? certificates.at(-1)!;
-    return { serial: c.serialNo, key: c.privateKey };
+    // The newest certificate in force signs, as WeChat rolls to a new one.
+    const t = now().getTime();
+    const valid = certificates.filter((c) => Date.parse(c.effectiveTime) <= t && t < Date.parse(c.expireTime));
+    const pick = (valid.length > 0 ? valid : certificates).reduce((a, b) => (Date.parse(b.effectiveTime) >= Date.parse(a.effectiveTime) ? b : a));
+    return { serial: pick.serialNo, key: pick.privateKey };
   };
 
   const replyV3 = (res: ServerResponse, status: number, payload: unknown) => {
@@ -213,7 +221,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const { serial, key } = signer();
     const signature = v3Sign(`${timestamp}\n${nonce}\n${body}\n`, key);
     if (sim.faults.tamper === true) {
-      body = body.replace(/"trade_state":"[A-Z_]+"/, '"trade_state":"SUCCESS"').replace(/"refund":\d+/, '"refund":1').replace('_NOT_EXIST', '_NOT_EXIST ').replace(/"hash_value":"./, '"hash_value":"0');
+      body = body.replace(/"trade_state":"[A-Z_]+"/, '"trade_state":"SUCCESS"').replace(/"refund":\d+/, '"refund":1').replace('_NOT_EXIST', '_NOT_EXIST ').replace(/"hash_value":"./, '"hash_value":"0').replace('"expire_time":"2', '"expire_time":"3');
     }
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',

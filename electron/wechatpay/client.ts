@@ -139,7 +139,7 @@ async function fetchCertificates(profile: MerchantProfile, store: CertificateSto
     }
     for (const c of list) store.keys.set(c.serialNo, { key: c.publicKey, expiresAtMs: c.expiresAtMs });
   } finally {
-    store.fetchedAtMs = Date.now();
+    store.fetchedAtMs = now().getTime();
   }
 }
 
@@ -158,7 +158,7 @@ async function v3Keys(profile: MerchantProfile, reply: HttpReply | null, options
     store = { keys: new Map(), fetchedAtMs: -Infinity, inFlight: null };
     certificateStores.set(id, store);
   }
-  const t = Date.now();
+  const t = (options.now ?? (() => new Date()))().getTime();
   for (const [serial, c] of store.keys) if (c.expiresAtMs <= t) store.keys.delete(serial);
   const serial = reply?.headers['wechatpay-serial'];
   const known = serial === undefined || serial === v3.publicKey?.id || v3.platform.has(serialKey(serial)) || store.keys.has(serialKey(serial));

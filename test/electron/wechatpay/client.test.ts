@@ -147,3 +147,49 @@ describe('merchant profiles', () => {
     expect(await problem([])).toBe('profile');
   });
 });
+
+describe('a service provider acting for a sub-merchant (partner paths, sub_mch_id)', () => {
+  let psim: Simulator;
+  let pdir: string;
+  let pv3: MerchantProfile;
+  let pv2: MerchantProfile;
+  beforeAll(async () => {
+    const { newDemoMerchant, writeDemoProfile } = await import('../../../electron/simulator/demo-merchant.ts');
+    const demo = newDemoMerchant({ partner: true });
+    psim = await startSimulator({
+      orders: [
+        { outTradeNo: 'SP-1', transactionId: TXN, tradeState: 'SUCCESS', totalFen: 880, successTime: '2026-11-27T08:00:00+08:00' },
+        { outTradeNo: 'SP-2', transactionId: null, tradeState: 'NOTPAY', totalFen: 10, successTime: null },
+        { outTradeNo: 'SP-3', transactionId: null, tradeState: 'NOTPAY', totalFen: 10, successTime: null },
+      ],
+      merchant: demo.merchant,
+      wechatpay: demo.wechatpay!,
+    });
+    pdir = mkdtempSync(join(tmpdir(), 'wxrecon-partner-'));
+    pv3 = await readProfile(await writeDemoProfile(join(pdir, 'v3'), demo, psim.baseUrl, 'v3'));
+    pv2 = await readProfile(await writeDemoProfile(join(pdir, 'v2'), demo, psim.baseUrl, 'v2'));
+    expect([pv3.spMchid, pv3.subMchid]).toEqual(['1900000100', '1900000109']);
+  });
+  afterAll(async () => {
+    await psim.close();
+    rmSync(pdir, { recursive: true, force: true });
+  });
+
+  it.each(['v3', 'v2'] as const)('%s: queries the sub-merchant\'s orders as the provider, and closes one', async (api) => {
+    const p = api === 'v3' ? pv3 : pv2;
+    expect(await queryOrder(p, { outTradeNo: 'SP-1' })).toMatchObject({ tradeState: 'SUCCESS', totalFen: 880, transactionId: TXN });
+    expect((await queryOrder(p, { transactionId: TXN })).outTradeNo).toBe('SP-1');
+    const { closeOrder } = await import('../../../electron/wechatpay/client.ts');
+    await closeOrder(p, api === 'v3' ? 'SP-2' : 'SP-3');
+    expect((await queryOrder(p, { outTradeNo: api === 'v3' ? 'SP-2' : 'SP-3' })).tradeState).toBe('CLOSED');
+  });
+
+  it('refuses a provider that calls the direct-merchant paths, or names another sub-merchant', async () => {
+    const direct = { ...pv3, mchid: '1900000100', spMchid: null, subMchid: null };
+    expect(await codeOf(queryOrder(direct, { outTradeNo: 'SP-1' }))).toBe('PARAM_ERROR');
+    const otherSub = { ...pv3, subMchid: '1900000999' };
+    expect(await codeOf(queryOrder(otherSub, { outTradeNo: 'SP-1' }))).toBe('PARAM_ERROR');
+    const v2Other = { ...pv2, subMchid: '1900000999' };
+    expect(await codeOf(queryOrder(v2Other, { outTradeNo: 'SP-1' }))).toBe('RETURN_FAIL');
+  });
+});
