@@ -10,6 +10,7 @@ import { runQuery, QUERY_HELP } from './query.ts';
 import { runSimulate, SIMULATE_HELP } from './simulate.ts';
 import { runClose, CLOSE_HELP } from './close.ts';
 import { runDemo, DEMO_HELP } from './demo.ts';
+import { runDownloadBill, DOWNLOAD_BILL_HELP } from './download-bill.ts';
 import { EXIT_OK, EXIT_USAGE, usageError, type CliIo } from './io.ts';
 
 const defaultIo: CliIo = {
@@ -27,6 +28,7 @@ Commands:
   reconcile         reconcile trade bills against the merchant's ledger (--bill, --ledger)
   query             one signed live order query (订单查询) with a merchant profile
   close             close a stale unpaid order at WeChat Pay (asks for confirmation unless --yes)
+  download-bill     fetch a day's trade bill through the API, verify it, save the original bytes
   demo              the whole flow offline: simulator, demo bill and ledger, live queries, report
   simulate          run the built-in WeChat Pay simulator on 127.0.0.1 (writes a demo merchant profile)
 
@@ -48,6 +50,7 @@ Run \`wxrecon <command> --help\` for a command's options.
   reconcile         按订单核对交易账单与商户台账（--bill、--ledger）
   query             用商户配置签名查询一笔订单的实时状态（订单查询）
   close             在微信支付关闭一笔未支付的订单（除非 --yes，否则要求确认）
+  download-bill     通过接口下载某天的交易账单，校验后保存原始文件
   demo              离线演示完整流程：模拟器、演示账单与台账、实时查询、对账报告
   simulate          在 127.0.0.1 运行内置的微信支付模拟器（并写出演示商户配置）
 
@@ -102,6 +105,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return EXIT_OK;
       }
       return runClose(rest, io, lang);
+    case 'download-bill':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(DOWNLOAD_BILL_HELP[lang]);
+        return EXIT_OK;
+      }
+      return runDownloadBill(rest, io, lang);
     case 'demo':
       if (rest.includes('--help') || rest.includes('-h')) {
         io.stdout(DEMO_HELP[lang]);

@@ -263,6 +263,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     const keys = ledgers.length === 0 ? recon.orderKeys() : [...new Set(report.items.filter((i) => i.outTradeNo !== null && LIVE_SETTLES.has(i.category)).map((i) => i.outTradeNo!))];
     const journalPath = typeof v.journal === 'string' ? v.journal : `wxrecon-queries-${profile.mchid}.jsonl`;
     let lastShown = 0;
+    let lastAnswered = -1;
     // The refund numbers the bill shows, for v3 refund queries of orders WeChat calls REFUND.
     const refundNos = new Map<string, string[]>();
     for (const item of report.items) {
@@ -276,8 +277,10 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       concurrency: profile.concurrency,
       onProgress: (p) => {
         const t = performance.now();
-        if (t - lastShown < 1000 && p.done + p.failed < p.total) return;
+        const answered = p.done + p.failed;
+        if ((t - lastShown < 1000 && answered < p.total) || answered === lastAnswered) return;
         lastShown = t;
+        lastAnswered = answered;
         const eta = p.etaSec === null ? '' : lang === 'zh-CN' ? `，预计还需 ${Math.ceil(p.etaSec)} 秒` : `, about ${Math.ceil(p.etaSec)} s left`;
         io.stderr(lang === 'zh-CN' ? `实时查询：${p.done + p.failed}/${p.total}（失败 ${p.failed}，${p.ratePerSec.toFixed(1)} 笔/秒${eta}）\n` : `live queries: ${p.done + p.failed}/${p.total} (${p.failed} failed, ${p.ratePerSec.toFixed(1)}/s${eta})\n`);
       },

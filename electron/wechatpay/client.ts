@@ -11,6 +11,9 @@ import {
   buildV2Close, buildV2OrderQuery, buildV3Close, buildV3OrderQuery, interpretV2Close, interpretV2OrderQuery, interpretV3Close, interpretV3OrderQuery, v3ErrorBody, WechatPayError,
   type HttpReply, type HttpRequestSpec, type OrderQueryResult, type OrderRef,
 } from './order-query.ts';
+import {
+  buildV2DownloadBill, buildV3BillDownload, buildV3TradeBill, interpretV2DownloadBill, interpretV3BillDownload, interpretV3TradeBill, type BillRequest, type TradeBillType,
+} from './bill-download.ts';
 import { buildV3CertificatesRequest, interpretV3Certificates, type PlatformCertificate } from './certificates.ts';
 import { serialKey, type V3VerifierKeys } from './v3.ts';
 import { buildV2RefundQuery, buildV3RefundQuery, interpretV2RefundQuery, interpretV3RefundQuery, refundedFen, type RefundInfo } from './refund-query.ts';
@@ -47,6 +50,15 @@ export async function closePools(): Promise<void> {
 
 /** One HTTP exchange; network failures become retryable WechatPayErrors. */
 export async function send(baseUrl: string, spec: HttpRequestSpec, timeoutMs: number, connections: number, signal?: AbortSignal): Promise<HttpReply> {
+  return exchange(baseUrl, spec, timeoutMs, connections, signal, false);
+}
+
+/** The same, keeping the body as bytes (bills: text or gzip, kept exactly as sent). */
+export async function sendForBytes(baseUrl: string, spec: HttpRequestSpec, timeoutMs: number, connections: number, signal?: AbortSignal): Promise<HttpReply & { bytes: Uint8Array }> {
+  return exchange(baseUrl, spec, timeoutMs, connections, signal, true) as Promise<HttpReply & { bytes: Uint8Array }>;
+}
+
+async function exchange(baseUrl: string, spec: HttpRequestSpec, timeoutMs: number, connections: number, signal: AbortSignal | undefined, binary: boolean): Promise<HttpReply> {
   const url = new URL(baseUrl);
   const prefix = url.pathname.replace(/\/+$/, '');
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -59,10 +71,13 @@ export async function send(baseUrl: string, spec: HttpRequestSpec, timeoutMs: nu
       signal: combined,
       dispatcher: poolFor(url.origin, connections),
     });
-    const body = await res.body.text();
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    return { status: res.statusCode, headers, body };
+    if (!binary) return { status: res.statusCode, headers, body: await res.body.text() };
+    const bytes = new Uint8Array(await res.body.arrayBuffer());
+    // A bill stays bytes; only an error reply (JSON or XML, small) is read as text.
+    const textual = res.statusCode !== 200 || bytes[0] === 0x3c || bytes[0] === 0x7b;
+    return { status: res.statusCode, headers, body: textual ? Buffer.from(bytes).toString('utf8') : '', bytes } as HttpReply & { bytes: Uint8Array };
   } catch (e) {
     if (signal?.aborted) throw new WechatPayError('ABORTED', 'the query was cancelled');
     if (timeout.aborted) throw new WechatPayError('TIMEOUT', `no reply within ${timeoutMs} ms`, { retryable: true });
@@ -263,4 +278,39 @@ export async function queryOrderForRecon(profile: MerchantProfile, outTradeNo: s
   if (r.tradeState !== 'REFUND') return r;
   const refunds = await queryRefunds(profile, r.outTradeNo || outTradeNo, outRefundNos, { ...options, api: undefined });
   return refunds === null ? r : { ...r, refunds };
+}
+
+export interface DownloadedBill {
+  /** The bill exactly as WeChat Pay made it (unzipped). */
+  bytes: Uint8Array;
+  api: 'v2' | 'v3';
+  /** v3: the digest WeChat announced and the bytes matched. */
+  hash: { type: string; value: string } | null;
+  /** It came gzip-compressed. */
+  compressed: boolean;
+}
+
+/**
+ * A day's trade bill through the API (v2 downloadbill, or v3 tradebill then the download and its
+ * SHA-1 check). No bill that day is the NO_BILL_EXIST error; a bill not made yet BILL_CREATING.
+ * A transfer cut off or not matching its digest is retried as a whole (a v3 link lives 30 s).
+ */
+export async function downloadBill(profile: MerchantProfile, req: { date: string; billType: TradeBillType; gzip?: boolean }, options: QueryOptions = {}): Promise<DownloadedBill> {
+  const now = options.now ?? (() => new Date());
+  const api = options.api ?? profile.api;
+  const r: BillRequest = { date: req.date, billType: req.billType, gzip: req.gzip ?? true };
+  // A bill can be hundreds of megabytes: give the transfer more time than a query.
+  const timeoutMs = Math.max(profile.timeoutMs, 120_000);
+  return withRetries(options, async () => {
+    if (api === 'v2') {
+      const { cred } = v2Credentials(profile);
+      const reply = await sendForBytes(profile.baseUrl, buildV2DownloadBill(cred, r, nonce()), timeoutMs, profile.concurrency, options.signal);
+      return { bytes: interpretV2DownloadBill(reply, r.gzip), api, hash: null, compressed: r.gzip };
+    }
+    const { cred } = v3Credentials(profile);
+    const applied = await send(profile.baseUrl, buildV3TradeBill(cred, r, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+    const ticket = interpretV3TradeBill(applied, await v3Keys(profile, applied, options), Math.floor(now().getTime() / 1000));
+    const reply = await sendForBytes(profile.baseUrl, buildV3BillDownload(cred, ticket, profile.baseUrl, Math.floor(now().getTime() / 1000), nonce()), timeoutMs, profile.concurrency, options.signal);
+    return { bytes: interpretV3BillDownload(reply, ticket, r.gzip), api, hash: { type: ticket.hashType, value: ticket.hashValue }, compressed: r.gzip };
+  });
 }

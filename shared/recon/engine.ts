@@ -661,9 +661,10 @@ export function startReconciliation(settingsIn: Partial<ReconcileSettings> = {},
       const pr = p.row;
       if (!ledgerPaid) {
         const confirmed = liveState?.tradeState === 'SUCCESS' || liveState?.tradeState === 'REFUND';
+        const since = liveState?.tradeState === 'REFUND' && (liveState.refunds?.refundFen ?? 0) > 0 ? liveState.refunds!.refundFen : 0;
         add('status-mismatch', key, p, rs, l, 'mark-ledger-paid', {
-          'zh-CN': `微信支付成功 ${y(pr.orderFen)}（${pr.tradeTime ?? ''}），台账为“${lr.stateRaw || lr.state}”${confirmed ? '，微信实时查询确认已支付' : ''}：支付回调丢失，请补单`,
-          en: `Paid on WeChat ${y(pr.orderFen)} (${pr.tradeTime ?? ''}); the ledger says ${lr.stateRaw || lr.state}${confirmed ? ', and a live query confirms it was paid' : ''}: a lost payment callback`,
+          'zh-CN': `微信支付成功 ${y(pr.orderFen)}（${pr.tradeTime ?? ''}），台账为“${lr.stateRaw || lr.state}”${confirmed ? '，微信实时查询确认已支付' : ''}${since > 0 ? `，此后已退款 ${y(since)}` : ''}：支付回调丢失，请补单${since > 0 ? '并记录退款' : ''}`,
+          en: `Paid on WeChat ${y(pr.orderFen)} (${pr.tradeTime ?? ''}); the ledger says ${lr.stateRaw || lr.state}${confirmed ? ', and a live query confirms it was paid' : ''}${since > 0 ? `, and ${y(since)} has been refunded since` : ''}: a lost payment callback${since > 0 ? '; record the refund too' : ''}`,
         });
         return;
       }
