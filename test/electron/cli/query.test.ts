@@ -67,5 +67,31 @@ describe('wxrecon simulate + query', () => {
     expect(() => ordersFromState({})).toThrow(/orders/);
     expect(() => ordersFromState({ orders: [{ outTradeNo: 'A', tradeState: 'PAID', totalFen: 1 }] })).toThrow(/orders\[0\]\.tradeState/);
     expect(() => ordersFromState({ orders: [{ outTradeNo: 'A', tradeState: 'SUCCESS', totalFen: 1.5 }] })).toThrow(/orders\[0\]\.totalFen/);
+    const refunded = ordersFromState({ orders: [{ outTradeNo: 'A', tradeState: 'REFUND', totalFen: 100, refunds: [{ outRefundNo: 'R1', refundId: 5030000001, refundFen: 40, status: 'SUCCESS', successTime: '2026-11-26T11:00:00+08:00' }] }] });
+    expect(refunded[0]!.refunds).toEqual([{ outRefundNo: 'R1', refundId: '5030000001', refundFen: 40, status: 'SUCCESS', successTime: '2026-11-26T11:00:00+08:00' }]);
+    expect(() => ordersFromState({ orders: [{ outTradeNo: 'A', tradeState: 'REFUND', totalFen: 1, refunds: [{ outRefundNo: 'R', refundFen: 1, status: 'DONE' }] }] })).toThrow(/refunds\[0\]\.status/);
+  });
+
+  it('simulates a service provider on platform certificates, with faults, as asked on the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxrecon-sim-'));
+    let stop!: () => void;
+    const until = new Promise<void>((resolve) => (stop = resolve));
+    let out = '';
+    const simulating = runSimulate(['--dir', dir, '--partner', '--certificates', '--api', 'v2', '--latency-ms', '5'], { stdout: (t) => (out += t), stderr: () => undefined }, 'en', until);
+    try {
+      for (let i = 0; i < 200 && !out.includes('merchant.json'); i++) await new Promise((r) => setTimeout(r, 25));
+      const profile = join(dir, 'merchant.json');
+      expect(JSON.parse(readFileSync(profile, 'utf8'))).toMatchObject({ api: 'v2', spMchid: '1900000100', subMchid: '1900000109', wechatpayPublicKeyId: null });
+      for (const api of ['v2', 'v3']) {
+        const r = await run('query', '--merchant', profile, '--out-trade-no', 'DEMO-1007', '--api', api, '--json');
+        expect([r.code, JSON.parse(r.stdout).tradeState]).toEqual([0, 'SUCCESS']);
+      }
+      expect(out).toContain('download-bill --merchant');
+    } finally {
+      stop();
+      expect(await simulating).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await run('simulate', '--error-rate', '2')).code).toBe(2);
   });
 });
