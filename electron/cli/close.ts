@@ -11,10 +11,10 @@ import type { Lang } from '../../shared/i18n/messages.ts';
 import { parseBeijingTime } from '../../shared/import/time.ts';
 import { closeOrder, closePools, queryOrder } from '../wechatpay/client.ts';
 import { WechatPayError } from '../wechatpay/order-query.ts';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, requestLog, usageError, type CliIo } from './io.ts';
 
 export const CLOSE_HELP = {
-  en: `Usage: wxrecon close --merchant FILE --out-trade-no NO [--yes] [--created-at TIME] [--api v2|v3] [--record FILE] [--lang zh-CN|en]
+  en: `Usage: wxrecon close --merchant FILE --out-trade-no NO [--yes] [--created-at TIME] [--api v2|v3] [--record FILE] [--verbose] [--lang zh-CN|en]
 
 Closes an unpaid order at WeChat Pay (关单), so it can no longer be paid. Its live state is asked first:
 a paid order is refused, a closed one needs nothing. WeChat allows closing only five minutes after the
@@ -24,7 +24,7 @@ Every outcome is appended to the record file (default wxrecon-closes-<mchid>.jso
 Exit status: 0 closed (or nothing to close); 2 refused (paid, too young, not confirmed) or bad usage;
 3 WeChat Pay or the network failed, or a reply did not verify.
 `,
-  'zh-CN': `用法：wxrecon close --merchant 商户配置 --out-trade-no 商户订单号 [--yes] [--created-at 时间] [--api v2|v3] [--record 文件] [--lang zh-CN|en]
+  'zh-CN': `用法：wxrecon close --merchant 商户配置 --out-trade-no 商户订单号 [--yes] [--created-at 时间] [--api v2|v3] [--record 文件] [--verbose] [--lang zh-CN|en]
 
 在微信支付关闭一笔未支付订单（关单），此后该订单无法再支付。先查询实时状态：已支付的订单拒绝关闭，已关闭的无需操作。
 微信支付要求订单创建 5 分钟后才能关单：给出 --created-at 即在本地先检查。除非给出 --yes，否则会要求确认。
@@ -41,7 +41,7 @@ export async function runClose(argv: string[], io: CliIo, lang: Lang, now: () =>
   const zh = lang === 'zh-CN';
   const parsed = parseOptions(
     argv,
-    { merchant: { type: 'string' }, 'out-trade-no': { type: 'string' }, yes: { type: 'boolean' }, 'created-at': { type: 'string' }, api: { type: 'string' }, record: { type: 'string' }, lang: { type: 'string' } },
+    { merchant: { type: 'string' }, 'out-trade-no': { type: 'string' }, yes: { type: 'boolean' }, 'created-at': { type: 'string' }, api: { type: 'string' }, record: { type: 'string' }, verbose: { type: 'boolean' }, lang: { type: 'string' } },
     io,
     lang,
   );
@@ -64,7 +64,7 @@ export async function runClose(argv: string[], io: CliIo, lang: Lang, now: () =>
   if (typeof profile === 'number') return profile;
   const recordPath = typeof v.record === 'string' ? v.record : `wxrecon-closes-${profile.mchid}.jsonl`;
   const record = (entry: Record<string, unknown>) => appendFile(recordPath, JSON.stringify({ outTradeNo, at: now().toISOString(), ...entry }) + '\n');
-  const options = api === undefined ? {} : { api: api as 'v2' | 'v3' };
+  const options = { ...(api === undefined ? {} : { api: api as 'v2' | 'v3' }), ...requestLog(v.verbose, io) };
   try {
     const before = await queryOrder(profile, { outTradeNo }, options);
     if (before.tradeState === 'SUCCESS' || before.tradeState === 'REFUND') {

@@ -13,7 +13,7 @@ import { importFile } from '../import/read-file.ts';
 import { closePools, downloadBill } from '../wechatpay/client.ts';
 import { BILL_NOT_READY, NO_BILL, type TradeBillType } from '../wechatpay/bill-download.ts';
 import { WechatPayError } from '../wechatpay/order-query.ts';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, requestLog, usageError, type CliIo } from './io.ts';
 
 export const DOWNLOAD_BILL_HELP = {
   en: `Usage: wxrecon download-bill --merchant FILE --date YYYY-MM-DD [--type ALL|SUCCESS|REFUND] [--api v2|v3] --out FILE [--plain] [--json] [--lang zh-CN|en]
@@ -31,6 +31,7 @@ Options:
   --out FILE        where to save the bill
   --plain           ask for the bill uncompressed (default: gzip on the way, saved unzipped)
   --json            print what was saved as JSON
+  --verbose         log each request on stderr (no keys, signatures, tokens or Authorization headers)
 
 Exit status: 0 saved (or WeChat has no bill for that day: no trades; nothing is saved); 2 bad usage or
 profile; 3 WeChat Pay or the network failed, the bill is not made yet, or it did not verify.
@@ -49,6 +50,7 @@ APIv3 校验微信支付签名给出的账单 SHA-1；两种接口都会检查�
   --out 文件        账单保存位置
   --plain           不压缩传输（默认 GZIP 传输，解压后保存）
   --json            以 JSON 输出保存结果
+  --verbose         在标准错误输出记录每次请求（不含密钥、签名、令牌和 Authorization 头）
 
 退出码：0 已保存（或微信支付当天没有账单：当天无交易，不保存文件）；2 用法或配置错误；3 微信支付或网络出错、账单尚未生成或校验未通过。
 `,
@@ -65,7 +67,7 @@ export async function runDownloadBill(argv: string[], io: CliIo, lang: Lang): Pr
   const zh = lang === 'zh-CN';
   const parsed = parseOptions(
     argv,
-    { merchant: { type: 'string' }, date: { type: 'string' }, type: { type: 'string' }, api: { type: 'string' }, out: { type: 'string' }, plain: { type: 'boolean' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+    { merchant: { type: 'string' }, date: { type: 'string' }, type: { type: 'string' }, api: { type: 'string' }, out: { type: 'string' }, plain: { type: 'boolean' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, lang: { type: 'string' } },
     io,
     lang,
   );
@@ -86,7 +88,7 @@ export async function runDownloadBill(argv: string[], io: CliIo, lang: Lang): Pr
 
   let bill;
   try {
-    bill = await downloadBill(profile, { date, billType: billType as TradeBillType, gzip: v.plain !== true }, api === undefined ? {} : { api });
+    bill = await downloadBill(profile, { date, billType: billType as TradeBillType, gzip: v.plain !== true }, { ...(api === undefined ? {} : { api }), ...requestLog(v.verbose, io) });
   } catch (e) {
     if (!(e instanceof WechatPayError)) throw e;
     if (e.code === NO_BILL) {

@@ -28,6 +28,11 @@ export function parseOptions(argv: string[], options: ParseArgsConfig['options']
   }
 }
 
+/** With --verbose: each HTTP exchange on stderr (the client redacts the lines). */
+export function requestLog(verbose: unknown, io: CliIo): { log?: (line: string) => void } {
+  return verbose === true ? { log: (line) => io.stderr(`wxrecon: ${line}\n`) } : {};
+}
+
 /** The merchant profile, or a one-line usage error naming the field at fault (the exit status). */
 export async function loadProfile(path: string, io: CliIo, lang: Lang): Promise<import('../wechatpay/profile.ts').MerchantProfile | number> {
   const { ProfileError, readProfile } = await import('../wechatpay/profile.ts');

@@ -8,7 +8,7 @@ import type { Lang } from '../../shared/i18n/messages.ts';
 import { fenToYuanText } from '../../shared/money/format.ts';
 import { closePools, queryOrder } from '../wechatpay/client.ts';
 import { WechatPayError, type OrderRef } from '../wechatpay/order-query.ts';
-import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, requestLog, usageError, type CliIo } from './io.ts';
 
 export const QUERY_HELP = {
   en: `Usage: wxrecon query --merchant FILE (--out-trade-no NO | --transaction-id ID) [--api v2|v3] [--json] [--lang zh-CN|en]
@@ -22,6 +22,7 @@ Options:
   --transaction-id ID   WeChat's transaction id (28 digits; only paid orders can be found by it)
   --api v2|v3           the protocol (default: the profile's "api")
   --json                print the result as JSON (the contract's query document)
+  --verbose             log each request on stderr (no keys, signatures or Authorization headers)
 
 Exit status: 0 answered (also when WeChat has no such order: ORDER_NOT_EXIST); 2 bad profile or usage;
 3 WeChat Pay or the network failed, or the reply did not verify.
@@ -36,6 +37,7 @@ Exit status: 0 answered (also when WeChat has no such order: ORDER_NOT_EXIST); 2
   --transaction-id 单号   微信订单号（28 位；只有已支付订单能按它查到）
   --api v2|v3             接口版本（默认取配置中的 "api"）
   --json                  以 JSON 输出（契约规定的查询结果）
+  --verbose               在标准错误输出记录每次请求（不含密钥、签名和 Authorization 头）
 
 退出码：0 已得到应答（包括订单不存在 ORDER_NOT_EXIST）；2 配置或用法错误；3 微信支付或网络出错，或应答验签失败。
 `,
@@ -44,7 +46,7 @@ Exit status: 0 answered (also when WeChat has no such order: ORDER_NOT_EXIST); 2
 export async function runQuery(argv: string[], io: CliIo, lang: Lang): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { merchant: { type: 'string' }, 'out-trade-no': { type: 'string' }, 'transaction-id': { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+    { merchant: { type: 'string' }, 'out-trade-no': { type: 'string' }, 'transaction-id': { type: 'string' }, api: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, lang: { type: 'string' } },
     io,
     lang,
   );
@@ -63,7 +65,7 @@ export async function runQuery(argv: string[], io: CliIo, lang: Lang): Promise<n
   if (typeof profile === 'number') return profile;
   const ref: OrderRef = outTradeNo !== undefined ? { outTradeNo } : { transactionId: transactionId! };
   try {
-    const r = await queryOrder(profile, ref, api === undefined ? {} : { api });
+    const r = await queryOrder(profile, ref, { ...(api === undefined ? {} : { api }), ...requestLog(v.verbose, io) });
     if (v.json === true) io.stdout(JSON.stringify(r, null, 2) + '\n');
     else {
       const zh = lang === 'zh-CN';

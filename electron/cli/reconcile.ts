@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../report/atomic-write.ts';
 import { sha256FileSized } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
-import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, usageError, type CliIo } from './io.ts';
+import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, requestLog, usageError, type CliIo } from './io.ts';
 
 /** Categories whose verdict a live trade state can settle (reconcile --query asks about these). */
 const LIVE_SETTLES: ReadonlySet<Category> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
@@ -36,7 +36,7 @@ function billBatchRows(): number {
 export const RECONCILE_HELP = {
   en: `Usage: wxrecon reconcile --bill FILE… [--ledger FILE…] [--mapping FILE] [--out FILE] [--json]
                          [--fail-on CATEGORY,…] [--cross-day-window MINUTES] [--tolerance-fen N]
-                         [--query --merchant FILE [--journal FILE]] [--updates FILE] [--lang zh-CN|en]
+                         [--query --merchant FILE [--journal FILE] [--verbose]] [--updates FILE] [--lang zh-CN|en]
 
 Reconciles WeChat Pay trade bills (several days allowed) against the merchant's ledger, order by order.
 
@@ -58,13 +58,14 @@ Options:
                           callbacks → paid, refunds the ledger lacks, orders WeChat closed → closed
   --journal FILE          the query journal (default wxrecon-queries-<mchid>.jsonl): a run stopped
                           at any point resumes from it without asking again for final answers
+  --verbose               log each request to WeChat Pay on stderr (no keys or signatures)
 
 Categories: ${CATEGORIES.join(', ')}.
 Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/O failure.
 `,
   'zh-CN': `用法：wxrecon reconcile --bill 账单… [--ledger 台账…] [--mapping 映射文件] [--out 文件] [--json]
                          [--fail-on 类别,…] [--cross-day-window 分钟] [--tolerance-fen 分]
-                         [--query --merchant 商户配置 [--journal 文件]] [--updates 文件] [--lang zh-CN|en]
+                         [--query --merchant 商户配置 [--journal 文件] [--verbose]] [--updates 文件] [--lang zh-CN|en]
 
 按订单核对微信支付交易账单（可多天）与商户台账。
 
@@ -81,6 +82,7 @@ Exit status: 0 done; 1 items in a --fail-on category; 2 bad input or usage; 3 I/
   --merchant 文件         --query 使用的商户配置（JSON，见 README）
   --updates 文件          写出交易状态更新（.csv 或 .xlsx）供导入商户系统：回调丢失→已支付、台账缺的退款、微信已关闭→已关闭
   --journal 文件          查询日志（默认 wxrecon-queries-<商户号>.jsonl）：中断后可续查，已有最终结果不再重复查询
+  --verbose               在标准错误输出记录每次请求（不含密钥和签名）
 
 类别：${CATEGORIES.join('、')}。
 退出码：0 完成；1 出现 --fail-on 指定的类别；2 输入或用法错误；3 读写失败。
@@ -120,6 +122,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       updates: { type: 'string' },
       merchant: { type: 'string' },
       journal: { type: 'string' },
+      verbose: { type: 'boolean' },
       'cross-day-window': { type: 'string' },
       'tolerance-fen': { type: 'string' },
       lang: { type: 'string' },
@@ -270,7 +273,7 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
       const nos = (item.bill?.refunds ?? []).map((r) => r.outRefundNo).filter((n): n is string => n !== null && n !== '');
       if (item.outTradeNo !== null && nos.length > 0) refundNos.set(item.outTradeNo, nos);
     }
-    const ask = (ref: OrderRef, signal?: AbortSignal) => queryOrderForRecon(profile!, ref.outTradeNo!, refundNos.get(ref.outTradeNo!) ?? [], signal === undefined ? {} : { signal });
+    const ask = (ref: OrderRef, signal?: AbortSignal) => queryOrderForRecon(profile!, ref.outTradeNo!, refundNos.get(ref.outTradeNo!) ?? [], { ...(signal === undefined ? {} : { signal }), ...requestLog(v.verbose, io) });
     const run = await runQueries(keys.map((outTradeNo) => ({ outTradeNo })), ask, {
       journalPath,
       requestsPerSecond: profile.requestsPerSecond,

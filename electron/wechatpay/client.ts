@@ -6,6 +6,7 @@
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { Pool, request } from 'undici';
+import { redact } from '../log/redact.ts';
 import type { MerchantProfile } from './profile.ts';
 import {
   buildV2Close, buildV2OrderQuery, buildV3Close, buildV3OrderQuery, interpretV2Close, interpretV2OrderQuery, interpretV3Close, interpretV3OrderQuery, v3ErrorBody, WechatPayError,
@@ -28,6 +29,8 @@ export interface QueryOptions {
   /** Base of the exponential backoff (default 200 ms; full jitter). */
   backoffMs?: number;
   api?: 'v2' | 'v3';
+  /** One line per HTTP exchange (method, path, status, time, Request-ID), already redacted. */
+  log?: (line: string) => void;
 }
 
 const pools = new Map<string, Pool>();
@@ -48,16 +51,27 @@ export async function closePools(): Promise<void> {
   await Promise.all(all.map((p) => p.close()));
 }
 
+/** The secrets of a profile, for the log's redaction. */
+const secretsOf = (profile: MerchantProfile) => [profile.v2?.apiV2Key, profile.v3?.apiV3Key];
+
+/** An exchange for a profile: its base URL, pool and timeout, logged (redacted) when asked. */
+async function call(profile: MerchantProfile, spec: HttpRequestSpec, options: QueryOptions, binary = false, timeoutMs = profile.timeoutMs): Promise<HttpReply & { bytes?: Uint8Array }> {
+  const started = performance.now();
+  const path = spec.path;
+  try {
+    const reply = await exchange(profile.baseUrl, spec, timeoutMs, profile.concurrency, options.signal, binary);
+    if (options.log !== undefined) {
+      const id = reply.headers['request-id'];
+      options.log(redact(`${spec.method} ${path} → ${reply.status} in ${Math.round(performance.now() - started)} ms${id ? ` (Request-ID ${id})` : ''}`, secretsOf(profile)));
+    }
+    return reply;
+  } catch (e) {
+    options.log?.(redact(`${spec.method} ${path} → ${(e as WechatPayError).code ?? 'ERROR'} after ${Math.round(performance.now() - started)} ms`, secretsOf(profile)));
+    throw e;
+  }
+}
+
 /** One HTTP exchange; network failures become retryable WechatPayErrors. */
-export async function send(baseUrl: string, spec: HttpRequestSpec, timeoutMs: number, connections: number, signal?: AbortSignal): Promise<HttpReply> {
-  return exchange(baseUrl, spec, timeoutMs, connections, signal, false);
-}
-
-/** The same, keeping the body as bytes (bills: text or gzip, kept exactly as sent). */
-export async function sendForBytes(baseUrl: string, spec: HttpRequestSpec, timeoutMs: number, connections: number, signal?: AbortSignal): Promise<HttpReply & { bytes: Uint8Array }> {
-  return exchange(baseUrl, spec, timeoutMs, connections, signal, true) as Promise<HttpReply & { bytes: Uint8Array }>;
-}
-
 async function exchange(baseUrl: string, spec: HttpRequestSpec, timeoutMs: number, connections: number, signal: AbortSignal | undefined, binary: boolean): Promise<HttpReply> {
   const url = new URL(baseUrl);
   const prefix = url.pathname.replace(/\/+$/, '');
@@ -146,7 +160,7 @@ async function fetchCertificates(profile: MerchantProfile, store: CertificateSto
   const { v3, cred } = v3Credentials(profile);
   const trusted = { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: new Map<string, KeyObject>([...v3.platform, ...[...store.keys].map(([k, v]) => [k, v.key] as const)]) };
   try {
-    const reply = await send(profile.baseUrl, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+    const reply = await call(profile, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), options);
     let list: PlatformCertificate[] = [];
     if (!(reply.status === 404 && v3ErrorBody(reply).code === 'RESOURCE_NOT_EXISTS')) {
       // A merchant on the WeChat Pay public key has no platform certificates: not an error.
@@ -195,7 +209,7 @@ export async function platformCertificates(profile: MerchantProfile, options: Qu
   const { v3, cred } = v3Credentials(profile);
   if (v3.apiV3Key === null) throw new WechatPayError('PROFILE_INCOMPLETE', 'downloading platform certificates needs the APIv3 key (apiV3Key)');
   const now = options.now ?? (() => new Date());
-  const reply = await withRetries(options, () => send(profile.baseUrl, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal));
+  const reply = await withRetries(options, () => call(profile, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), options));
   return interpretV3Certificates(reply, v3.apiV3Key, { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: v3.platform }, now().getTime());
 }
 
@@ -208,11 +222,11 @@ export async function queryOrder(profile: MerchantProfile, ref: OrderRef, option
     if (api === 'v3') {
       const { cred } = v3Credentials(profile);
       const spec = buildV3OrderQuery(cred, ref, Math.floor(at.getTime() / 1000), nonce());
-      const reply = await send(profile.baseUrl, spec, profile.timeoutMs, profile.concurrency, options.signal);
+      const reply = await call(profile, spec, options);
       return interpretV3OrderQuery(ref, reply, await v3Keys(profile, reply, options), Math.floor(now().getTime() / 1000), beijingIso(at));
     }
     const { apiV2Key, cred } = v2Credentials(profile);
-    const reply = await send(profile.baseUrl, buildV2OrderQuery(cred, ref, nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+    const reply = await call(profile, buildV2OrderQuery(cred, ref, nonce()), options);
     return interpretV2OrderQuery(ref, reply, apiV2Key, beijingIso(at));
   });
 }
@@ -224,12 +238,12 @@ export async function closeOrder(profile: MerchantProfile, outTradeNo: string, o
   await withRetries(options, async () => {
     if (api === 'v3') {
       const { cred } = v3Credentials(profile);
-      const reply = await send(profile.baseUrl, buildV3Close(cred, outTradeNo, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+      const reply = await call(profile, buildV3Close(cred, outTradeNo, Math.floor(now().getTime() / 1000), nonce()), options);
       interpretV3Close(reply, await v3Keys(profile, reply, options), Math.floor(now().getTime() / 1000));
       return;
     }
     const { apiV2Key, cred } = v2Credentials(profile);
-    interpretV2Close(await send(profile.baseUrl, buildV2Close(cred, outTradeNo, nonce()), profile.timeoutMs, profile.concurrency, options.signal), apiV2Key);
+    interpretV2Close(await call(profile, buildV2Close(cred, outTradeNo, nonce()), options), apiV2Key);
   });
 }
 
@@ -249,7 +263,7 @@ export async function queryRefunds(profile: MerchantProfile, outTradeNo: string,
     for (let page = 0; page < MAX_REFUND_PAGES; page++) {
       const offset = refunds.length;
       const got = await withRetries(options, async () =>
-        interpretV2RefundQuery({ outTradeNo }, await send(profile.baseUrl, buildV2RefundQuery(cred, { outTradeNo }, nonce(), offset), profile.timeoutMs, profile.concurrency, options.signal), apiV2Key, beijingIso(now())),
+        interpretV2RefundQuery({ outTradeNo }, await call(profile, buildV2RefundQuery(cred, { outTradeNo }, nonce(), offset), options), apiV2Key, beijingIso(now())),
       );
       refunds.push(...got.refunds);
       if (got.refunds.length === 0 || refunds.length >= got.totalRefundCount) break;
@@ -261,7 +275,7 @@ export async function queryRefunds(profile: MerchantProfile, outTradeNo: string,
   const refunds: RefundInfo[] = [];
   for (const outRefundNo of new Set(outRefundNos)) {
     const got = await withRetries(options, async () => {
-      const reply = await send(profile.baseUrl, buildV3RefundQuery(cred, outRefundNo, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+      const reply = await call(profile, buildV3RefundQuery(cred, outRefundNo, Math.floor(now().getTime() / 1000), nonce()), options);
       return interpretV3RefundQuery(outRefundNo, reply, await v3Keys(profile, reply, options), Math.floor(now().getTime() / 1000));
     });
     if (got !== null && got.outTradeNo === outTradeNo) refunds.push(got.refund);
@@ -304,13 +318,13 @@ export async function downloadBill(profile: MerchantProfile, req: { date: string
   return withRetries(options, async () => {
     if (api === 'v2') {
       const { cred } = v2Credentials(profile);
-      const reply = await sendForBytes(profile.baseUrl, buildV2DownloadBill(cred, r, nonce()), timeoutMs, profile.concurrency, options.signal);
+      const reply = (await call(profile, buildV2DownloadBill(cred, r, nonce()), options, true, timeoutMs)) as HttpReply & { bytes: Uint8Array };
       return { bytes: interpretV2DownloadBill(reply, r.gzip), api, hash: null, compressed: r.gzip };
     }
     const { cred } = v3Credentials(profile);
-    const applied = await send(profile.baseUrl, buildV3TradeBill(cred, r, Math.floor(now().getTime() / 1000), nonce()), profile.timeoutMs, profile.concurrency, options.signal);
+    const applied = await call(profile, buildV3TradeBill(cred, r, Math.floor(now().getTime() / 1000), nonce()), options);
     const ticket = interpretV3TradeBill(applied, await v3Keys(profile, applied, options), Math.floor(now().getTime() / 1000));
-    const reply = await sendForBytes(profile.baseUrl, buildV3BillDownload(cred, ticket, profile.baseUrl, Math.floor(now().getTime() / 1000), nonce()), timeoutMs, profile.concurrency, options.signal);
+    const reply = (await call(profile, buildV3BillDownload(cred, ticket, profile.baseUrl, Math.floor(now().getTime() / 1000), nonce()), options, true, timeoutMs)) as HttpReply & { bytes: Uint8Array };
     return { bytes: interpretV3BillDownload(reply, ticket, r.gzip), api, hash: { type: ticket.hashType, value: ticket.hashValue }, compressed: r.gzip };
   });
 }
