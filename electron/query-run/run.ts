@@ -12,6 +12,8 @@ import { NON_FINAL_LIVE_STATES } from '../../shared/recon/types.ts';
 import { WechatPayError, type OrderQueryResult, type OrderRef } from '../wechatpay/order-query.ts';
 
 export interface QueryRunProgress {
+  /** Held by a PauseController: nothing new is asked until it resumes. */
+  paused: boolean;
   total: number;
   done: number;
   failed: number;
@@ -28,6 +30,8 @@ export interface QueryRunOptions {
   requestsPerSecond: number;
   concurrency: number;
   signal?: AbortSignal;
+  /** Pause and resume (the app's button); queries already in flight finish and are recorded. */
+  pause?: PauseController;
   onProgress?: (p: QueryRunProgress) => void;
   /** Milliseconds clock (tests). */
   nowMs?: () => number;
@@ -38,6 +42,42 @@ export interface QueryRunResult {
   failures: Map<string, { code: string; message: string }>;
   cancelled: boolean;
   progress: QueryRunProgress;
+}
+
+/** Holds a run between queries; `resume()` lets it go on where it was. */
+export class PauseController {
+  private waiting: { promise: Promise<void>; release: () => void } | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  get paused(): boolean {
+    return this.waiting !== null;
+  }
+
+  pause(): void {
+    if (this.waiting !== null) return;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    this.waiting = { promise, release };
+    for (const l of this.listeners) l();
+  }
+
+  resume(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.release();
+    for (const l of this.listeners) l();
+  }
+
+  /** Resolves at once when running, else when resumed. */
+  async whileRunning(): Promise<void> {
+    while (this.waiting !== null) await this.waiting.promise;
+  }
+
+  /** Called on every pause and resume (the run reports progress then). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 }
 
 /** Times an order whose failure may pass (network, 5xx, SYSTEM_ERROR) is queued again, after the client's own retries. */
@@ -144,7 +184,7 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
   const cancelled = () => options.signal?.aborted === true;
   const live = new Map<string, LiveState>();
   const failures = new Map<string, { code: string; message: string }>();
-  const progress: QueryRunProgress = { total: refs.length, done: 0, failed: 0, reused: 0, ratePerSec: 0, etaSec: null };
+  const progress: QueryRunProgress = { paused: options.pause?.paused ?? false, total: refs.length, done: 0, failed: 0, reused: 0, ratePerSec: 0, etaSec: null };
   const todo: OrderRef[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
@@ -168,10 +208,17 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
     while (recent.length > 0 && t - recent[0]! > 5000) recent.shift();
     progress.ratePerSec = recent.length / Math.max(1, Math.min(5, (t - (recent[0] ?? t)) / 1000 || 1));
     const remaining = progress.total - progress.done - progress.failed;
-    progress.etaSec = progress.ratePerSec > 0 ? remaining / progress.ratePerSec : null;
+    progress.paused = options.pause?.paused ?? false;
+    progress.etaSec = progress.ratePerSec > 0 && !progress.paused ? remaining / progress.ratePerSec : null;
     options.onProgress?.({ ...progress });
   };
   report();
+  const unsubscribe = options.pause?.onChange(report);
+  // While cancelled, a paused run must not wait for a resume that will not come.
+  const whileRunning = async () => {
+    if (options.pause === undefined || !options.pause.paused) return;
+    await Promise.race([options.pause.whileRunning(), new Promise<void>((r) => options.signal?.addEventListener('abort', () => r(), { once: true }))]);
+  };
   // One writer at a time, in completion order: each answer is on disk before it counts as done.
   let writing: Promise<void> = Promise.resolve();
   const record = (line: JournalLine) => (writing = writing.then(() => appendFile(options.journalPath, JSON.stringify(line) + '\n')));
@@ -183,6 +230,7 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
       const ref = todo[next++]!;
       const key = keyOf(ref);
       for (;;) {
+        await whileRunning();
         await limiter.take(options.signal);
         if (cancelled()) {
           next = todo.length;
@@ -219,7 +267,11 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
       report();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, todo.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, todo.length)) }, worker));
+  } finally {
+    unsubscribe?.();
+  }
   await writing;
   report();
   return { live, failures, cancelled: cancelled(), progress };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal, runQueries } from '../../../electron/query-run/run.ts';
+import { PauseController, readJournal, runQueries } from '../../../electron/query-run/run.ts';
 import { WechatPayError, type OrderQueryResult, type OrderRef } from '../../../electron/wechatpay/order-query.ts';
 
 const result = (outTradeNo: string, tradeState: OrderQueryResult['tradeState']): OrderQueryResult => ({
@@ -13,6 +13,50 @@ const refs = (n: number): OrderRef[] => Array.from({ length: n }, (_, i) => ({ o
 const workdir = () => mkdtempSync(join(tmpdir(), 'wxrecon-run-'));
 
 describe('query runs', () => {
+  it('pauses between queries (those in flight finish and are kept) and goes on where it was on resume', async () => {
+    const dir = workdir();
+    const pause = new PauseController();
+    const asked: string[] = [];
+    const seen: { paused: boolean; done: number }[] = [];
+    let release!: () => void;
+    const reachedTen = new Promise<void>((r) => (release = r));
+    const running = runQueries(refs(30), async (ref) => {
+      asked.push(ref.outTradeNo!);
+      if (asked.length === 10) {
+        pause.pause();
+        release();
+      }
+      await new Promise((r) => setTimeout(r, 2));
+      return result(ref.outTradeNo!, 'SUCCESS');
+    }, { journalPath: join(dir, 'j.jsonl'), requestsPerSecond: 10_000, concurrency: 3, pause, onProgress: (p) => seen.push({ paused: p.paused, done: p.done }) });
+    await reachedTen;
+    await new Promise((r) => setTimeout(r, 100));
+    // Held: the two others in flight when it paused may finish; nothing new starts.
+    const askedWhilePaused = asked.length;
+    expect(askedWhilePaused).toBeLessThanOrEqual(12);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked.length).toBe(askedWhilePaused);
+    expect(seen.some((p) => p.paused)).toBe(true);
+    pause.resume();
+    const r = await running;
+    expect(asked.sort()).toEqual(refs(30).map((x) => x.outTradeNo).sort());
+    expect(r.progress).toMatchObject({ done: 30, paused: false });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a paused run can still be cancelled', async () => {
+    const dir = workdir();
+    const pause = new PauseController();
+    pause.pause();
+    const controller = new AbortController();
+    const running = runQueries(refs(5), async (ref) => result(ref.outTradeNo!, 'SUCCESS'), { journalPath: join(dir, 'j.jsonl'), requestsPerSecond: 100, concurrency: 2, pause, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    const r = await running;
+    expect([r.cancelled, r.progress.done]).toEqual([true, 0]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('answers every order exactly once, journals each answer, and reports progress', async () => {
     const dir = workdir();
     const asked: string[] = [];
