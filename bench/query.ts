@@ -19,7 +19,7 @@ if (process.argv[2] === '--server') {
   const dir = process.argv[4]!;
   const orders = Array.from({ length: n }, (_, i) => ({ outTradeNo: `Q${i}`, transactionId: `42000000012026112600${String(i).padStart(8, '0')}`, tradeState: 'SUCCESS' as const, totalFen: 100 + (i % 1000), successTime: '2026-11-26T12:00:00+08:00' }));
   const demo = newDemoMerchant();
-  const sim = await startSimulator({ orders, merchant: demo.merchant, wechatpay: demo.wechatpay });
+  const sim = await startSimulator({ orders, merchant: demo.merchant, wechatpay: demo.wechatpay! });
   const profile = await writeDemoProfile(dir, demo, sim.baseUrl);
   process.stdout.write(`${sim.baseUrl} ${profile}\n`);
   process.stdin.resume();
