@@ -111,6 +111,17 @@ describe('what WeChat refuses, and what the client refuses', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a reply slower than the profile\'s timeoutMs is a retryable TIMEOUT', async () => {
+    // undici's timers tick about once a second, so the wait is a little over a second.
+    sim.faults.latencyMs = 2500;
+    try {
+      const e = await queryOrder({ ...v3, timeoutMs: 200 }, { outTradeNo: 'A1001' }, { attempts: 1 }).catch((x: unknown) => x as WechatPayError);
+      expect([e instanceof WechatPayError && e.code, (e as WechatPayError).retryable]).toEqual(['TIMEOUT', true]);
+    } finally {
+      sim.faults.latencyMs = 0;
+    }
+  });
+
   it('a cancelled query stops', async () => {
     const controller = new AbortController();
     controller.abort();
