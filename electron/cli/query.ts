@@ -6,7 +6,7 @@
  */
 import type { Lang } from '../../shared/i18n/messages.ts';
 import { fenToYuanText } from '../../shared/money/format.ts';
-import { closePools, queryOrder } from '../wechatpay/client.ts';
+import { closePools, queryOrder, queryRefunds } from '../wechatpay/client.ts';
 import { WechatPayError, type OrderRef } from '../wechatpay/order-query.ts';
 import { EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, requestLog, usageError, type CliIo } from './io.ts';
 
@@ -14,7 +14,8 @@ export const QUERY_HELP = {
   en: `Usage: wxrecon query --merchant FILE (--out-trade-no NO | --transaction-id ID) [--api v2|v3] [--json] [--lang zh-CN|en]
 
 Asks WeChat Pay for one order's live trade state (订单查询), signed with the merchant's keys, and
-believes the reply only when its signature verifies.
+believes the reply only when its signature verifies. For an order in REFUND its refunds are listed too
+(退款查询, through APIv2 when the profile has the APIv2 key).
 
 Options:
   --merchant FILE       the merchant profile (JSON, see the README)
@@ -65,11 +66,18 @@ export async function runQuery(argv: string[], io: CliIo, lang: Lang): Promise<n
   if (typeof profile === 'number') return profile;
   const ref: OrderRef = outTradeNo !== undefined ? { outTradeNo } : { transactionId: transactionId! };
   try {
-    const r = await queryOrder(profile, ref, { ...(api === undefined ? {} : { api }), ...requestLog(v.verbose, io) });
+    const options = { ...(api === undefined ? {} : { api: api as 'v2' | 'v3' }), ...requestLog(v.verbose, io) };
+    // An order WeChat calls REFUND brings its refunds (退款查询) along, when they can be listed.
+    let r = await queryOrder(profile, ref, options);
+    if (r.tradeState === 'REFUND') {
+      const refunds = await queryRefunds(profile, r.outTradeNo, [], { ...options, api: undefined });
+      if (refunds !== null) r = { ...r, refunds };
+    }
     if (v.json === true) io.stdout(JSON.stringify(r, null, 2) + '\n');
     else {
       const zh = lang === 'zh-CN';
-      const amount = r.totalFen === null ? '' : zh ? `，订单金额 ${fenToYuanText(r.totalFen)} 元` : `, order amount ${fenToYuanText(r.totalFen)}`;
+      const refunded = r.refunds === undefined ? '' : zh ? `，已退款 ${fenToYuanText(r.refunds.refundFen)} 元（${r.refunds.refunds.length} 笔退款）` : `, refunded ${fenToYuanText(r.refunds.refundFen)} (${r.refunds.refunds.length} refund${r.refunds.refunds.length === 1 ? '' : 's'})`;
+      const amount = (r.totalFen === null ? '' : zh ? `，订单金额 ${fenToYuanText(r.totalFen)} 元` : `, order amount ${fenToYuanText(r.totalFen)}`) + refunded;
       io.stdout(
         zh
           ? `${r.outTradeNo || r.transactionId}：${r.tradeState}${r.tradeStateDesc ? `（${r.tradeStateDesc}）` : ''}${amount}${r.successTime ? `，支付时间 ${r.successTime}` : ''}；${r.api} 查询于 ${r.queriedAt}\n`

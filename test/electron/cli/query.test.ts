@@ -31,7 +31,9 @@ describe('wxrecon simulate + query', () => {
       expect(v3.code).toBe(0);
       expect(JSON.parse(v3.stdout)).toMatchObject({ outTradeNo: 'DEMO-1001', transactionId: '4200000001202611260000000001', tradeState: 'SUCCESS', totalFen: 1999, successTime: '2026-11-26T10:15:02+08:00', api: 'v3' });
       const v2 = await run('query', '--merchant', profile, '--transaction-id', '4200000001202611260000000002', '--api', 'v2', '--json');
-      expect(JSON.parse(v2.stdout)).toMatchObject({ outTradeNo: 'DEMO-1002', tradeState: 'REFUND', api: 'v2' });
+      expect(JSON.parse(v2.stdout)).toMatchObject({ outTradeNo: 'DEMO-1002', tradeState: 'REFUND', api: 'v2', refunds: { refundFen: 5800, complete: true, refunds: [{ outRefundNo: 'RDEMO-1002', status: 'SUCCESS' }] } });
+      const refundText = await run('query', '--merchant', profile, '--out-trade-no', 'DEMO-1010', '--lang', 'zh-CN');
+      expect(refundText.stdout).toContain('已退款 30.00 元（1 笔退款）');
       const gone = await run('query', '--merchant', profile, '--out-trade-no', 'NO-SUCH', '--lang', 'zh-CN');
       expect([gone.code, gone.stdout]).toEqual([0, expect.stringMatching(/^NO-SUCH：ORDER_NOT_EXIST（订单不存在）；v3 查询于 /)]);
 
