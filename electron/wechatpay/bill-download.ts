@@ -9,7 +9,7 @@
 import { gunzipSync } from 'node:zlib';
 import { parseV2Xml, v2Sign, v2Xml } from './v2.ts';
 import { billDigestMatches, v3Authorization, v3RequestMessage, v3Sign, type V3VerifierKeys } from './v3.ts';
-import { v3Failure, verifyV3Reply, WechatPayError, type HttpReply, type HttpRequestSpec, type V2Credentials, type V3Credentials } from './order-query.ts';
+import { v3Failure, v3JsonObject, verifyV3Reply, WechatPayError, type HttpReply, type HttpRequestSpec, type V2Credentials, type V3Credentials } from './order-query.ts';
 
 export type TradeBillType = 'ALL' | 'SUCCESS' | 'REFUND';
 
@@ -116,12 +116,7 @@ export function interpretV3TradeBill(reply: HttpReply, keys: V3VerifierKeys, now
     throw e;
   }
   verifyV3Reply(reply, keys, nowSec);
-  let t: Record<string, unknown>;
-  try {
-    t = JSON.parse(reply.body) as Record<string, unknown>;
-  } catch {
-    throw new WechatPayError('RESPONSE_INVALID', 'the reply is not JSON', { httpStatus: 200, requestId });
-  }
+  const t = v3JsonObject(reply);
   if (typeof t.download_url !== 'string' || typeof t.hash_type !== 'string' || typeof t.hash_value !== 'string') {
     throw new WechatPayError('RESPONSE_INVALID', 'the reply lacks download_url, hash_type or hash_value', { httpStatus: 200, requestId });
   }

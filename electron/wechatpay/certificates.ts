@@ -7,7 +7,7 @@
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { aeadDecrypt, serialKey, v3Authorization, v3RequestMessage, v3Sign, v3VerifyResponse, type V3VerifierKeys } from './v3.ts';
-import { v3Failure, WechatPayError, type HttpReply, type HttpRequestSpec, type V3Credentials } from './order-query.ts';
+import { v3Failure, v3JsonObject, WechatPayError, type HttpReply, type HttpRequestSpec, type V3Credentials } from './order-query.ts';
 
 export interface PlatformCertificate {
   serialNo: string;
@@ -39,12 +39,7 @@ const invalid = (message: string, reply: HttpReply) => new WechatPayError('RESPO
  */
 export function interpretV3Certificates(reply: HttpReply, apiV3Key: string, trusted: V3VerifierKeys, nowMs: number): PlatformCertificate[] {
   if (reply.status !== 200) throw v3Failure(reply);
-  let data: unknown;
-  try {
-    data = (JSON.parse(reply.body) as { data?: unknown }).data;
-  } catch {
-    throw invalid('the reply is not JSON', reply);
-  }
+  const data = v3JsonObject(reply).data;
   if (!Array.isArray(data)) throw invalid('the reply has no certificate list', reply);
   const out: PlatformCertificate[] = [];
   for (const item of data as Record<string, unknown>[]) {

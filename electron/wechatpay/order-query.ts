@@ -145,6 +145,18 @@ export function v3ErrorBody(reply: HttpReply): { code: string; message: string }
   return { code: typeof error?.code === 'string' ? error.code : '', message: typeof error?.message === 'string' ? error.message : '' };
 }
 
+/** A 200 reply's JSON object, or RESPONSE_INVALID. */
+export function v3JsonObject(reply: HttpReply): Record<string, unknown> {
+  let t: unknown;
+  try {
+    t = JSON.parse(reply.body);
+  } catch {
+    t = null;
+  }
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) throw new WechatPayError('RESPONSE_INVALID', 'the reply is not a JSON object', { httpStatus: reply.status, requestId: reply.headers['request-id'] ?? null });
+  return t as Record<string, unknown>;
+}
+
 /** A v3 failure as a typed error: WeChat's code and message, the Request-ID, and whether to retry or slow down. */
 export function v3Failure(reply: HttpReply): WechatPayError {
   const { code, message } = v3ErrorBody(reply);
@@ -170,13 +182,8 @@ export function interpretV3OrderQuery(ref: OrderRef, reply: HttpReply, keys: V3V
     return { outTradeNo: ref.outTradeNo ?? '', transactionId: ref.transactionId ?? null, tradeState: 'ORDER_NOT_EXIST', tradeStateDesc: error.message || '订单不存在', totalFen: null, payerTotalFen: null, successTime: null, ...base };
   }
   if (reply.status !== 200) throw v3Failure(reply);
-  let t: Record<string, unknown>;
-  try {
-    t = JSON.parse(reply.body) as Record<string, unknown>;
-  } catch {
-    throw new WechatPayError('RESPONSE_INVALID', 'the reply is not JSON', { httpStatus: 200, requestId });
-  }
-  if (t === null || typeof t !== 'object' || typeof t.out_trade_no !== 'string') throw new WechatPayError('RESPONSE_INVALID', 'the reply has no out_trade_no', { httpStatus: 200, requestId });
+  const t = v3JsonObject(reply);
+  if (typeof t.out_trade_no !== 'string') throw new WechatPayError('RESPONSE_INVALID', 'the reply has no out_trade_no', { httpStatus: 200, requestId });
   const transactionId = typeof t.transaction_id === 'string' && t.transaction_id !== '' ? t.transaction_id : null;
   checkSameOrder(ref, t.out_trade_no, transactionId);
   const amount = (t.amount ?? {}) as Record<string, unknown>;

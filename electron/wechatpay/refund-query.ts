@@ -9,7 +9,7 @@
 import { v2Sign, v2Xml } from './v2.ts';
 import { v3Authorization, v3RequestMessage, v3Sign, type V3VerifierKeys } from './v3.ts';
 import {
-  fen, v2ResultFailure, v2VerifiedFields, v3ErrorBody, v3Failure, verifyV3Reply, WechatPayError,
+  fen, v2ResultFailure, v2VerifiedFields, v3ErrorBody, v3Failure, v3JsonObject, verifyV3Reply, WechatPayError,
   type HttpReply, type HttpRequestSpec, type V2Credentials, type V3Credentials,
 } from './order-query.ts';
 
@@ -138,13 +138,8 @@ export function interpretV3RefundQuery(outRefundNo: string, reply: HttpReply, ke
   if (reply.status === 200 || notFound) verifyV3Reply(reply, keys, nowSec);
   if (notFound) return null;
   if (reply.status !== 200) throw v3Failure(reply);
-  let t: Record<string, unknown>;
-  try {
-    t = JSON.parse(reply.body) as Record<string, unknown>;
-  } catch {
-    throw new WechatPayError('RESPONSE_INVALID', 'the reply is not JSON', { httpStatus: 200, requestId });
-  }
-  if (t === null || typeof t !== 'object' || t.out_refund_no !== outRefundNo || typeof t.out_trade_no !== 'string') {
+  const t = v3JsonObject(reply);
+  if (t.out_refund_no !== outRefundNo || typeof t.out_trade_no !== 'string') {
     throw new WechatPayError('RESPONSE_INVALID', `the reply is not about refund ${outRefundNo}`, { httpStatus: 200, requestId });
   }
   const amount = (t.amount ?? {}) as Record<string, unknown>;

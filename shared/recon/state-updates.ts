@@ -10,7 +10,7 @@
  * altogether is an insert, not a state change, and stays in the report only.
  */
 import { csvText } from './csv-report.ts';
-import type { ReconcileItem, ReconcileReport } from './types.ts';
+import type { LiveRefunds, ReconcileItem, ReconcileReport } from './types.ts';
 
 export type NewLedgerState = 'paid' | 'refunded' | 'partially_refunded' | 'closed' | 'unpaid';
 
@@ -36,6 +36,16 @@ function billTimeIso(t: string | null): string | null {
   return t === null ? null : `${t.replace(' ', 'T')}+08:00`;
 }
 
+/** When the last refund that succeeded did. */
+function lastRefundTime(r: LiveRefunds): string | null {
+  return r.refunds.filter((x) => x.status === 'SUCCESS' && x.successTime !== null).map((x) => x.successTime!).sort().at(-1) ?? null;
+}
+
+/** The order refunded in full, or in part, by `refundFen`. */
+function refundUpdate(base: Pick<StateUpdate, 'outTradeNo' | 'transactionId' | 'ledgerState' | 'reason'>, orderFen: number, refundFen: number, successTime: string | null): StateUpdate {
+  return { ...base, newState: refundFen >= orderFen ? 'refunded' : 'partially_refunded', amountFen: orderFen, refundFen, wechatState: 'REFUND', successTime };
+}
+
 function update(item: ReconcileItem): StateUpdate | null {
   const key = item.outTradeNo;
   const ledger = item.ledger;
@@ -52,17 +62,7 @@ function update(item: ReconcileItem): StateUpdate | null {
       // Paid and since refunded (a refund query listed every refund): straight to the refund state.
       const refunds = paidLive && live!.tradeState === 'REFUND' && live!.refunds?.complete === true ? live!.refunds : undefined;
       const orderFen = paidInBill ? bill.amountFen : (live?.totalFen ?? ledger.amountFen);
-      if (refunds !== undefined && refunds.refundFen > 0 && orderFen !== null) {
-        const times = refunds.refunds.filter((r) => r.status === 'SUCCESS' && r.successTime !== null).map((r) => r.successTime!).sort();
-        return {
-          ...base,
-          newState: refunds.refundFen >= orderFen ? 'refunded' : 'partially_refunded',
-          amountFen: orderFen,
-          refundFen: refunds.refundFen,
-          wechatState: 'REFUND',
-          successTime: times.at(-1) ?? null,
-        };
-      }
+      if (refunds !== undefined && refunds.refundFen > 0 && orderFen !== null) return refundUpdate(base, orderFen, refunds.refundFen, lastRefundTime(refunds));
       return {
         ...base,
         newState: 'paid',
@@ -80,27 +80,11 @@ function update(item: ReconcileItem): StateUpdate | null {
       // add to what the bill shows.
       const billRefundFen = bill?.refundFen ?? 0;
       if (liveRefunds !== undefined && liveRefunds.refundFen > 0 && (liveRefunds.complete || liveRefunds.refundFen > billRefundFen)) {
-        const refundFen = liveRefunds.refundFen;
-        const times = liveRefunds.refunds.filter((r) => r.status === 'SUCCESS' && r.successTime !== null).map((r) => r.successTime!).sort();
-        return {
-          ...base,
-          newState: refundFen >= orderFen ? 'refunded' : 'partially_refunded',
-          amountFen: orderFen,
-          refundFen,
-          wechatState: 'REFUND',
-          successTime: times.at(-1) ?? null,
-        };
+        return refundUpdate(base, orderFen, liveRefunds.refundFen, lastRefundTime(liveRefunds));
       }
       // Otherwise only refunds the bill shows have an amount; a live REFUND alone is not enough.
       if (bill === null || bill.refundFen <= 0) return null;
-      return {
-        ...base,
-        newState: bill.refundFen >= orderFen ? 'refunded' : 'partially_refunded',
-        amountFen: orderFen,
-        refundFen: bill.refundFen,
-        wechatState: 'REFUND',
-        successTime: billTimeIso(bill.paidAt),
-      };
+      return refundUpdate(base, orderFen, bill.refundFen, billTimeIso(bill.paidAt));
     }
     case 'mark-ledger-unpaid': {
       if (live === null || !CLOSED_AT_WECHAT.has(live.tradeState)) return null;
