@@ -88,6 +88,14 @@ function rsa2048(key: KeyObject, field: string): KeyObject {
 
 /** A profile from its parsed JSON; `base` is the folder its relative paths start from. */
 export async function profileFromJson(json: unknown, base: string): Promise<MerchantProfile> {
+  return buildProfile(json, (path, field) => readKeyFile(base, path, field));
+}
+
+/**
+ * The same checks with the key texts from elsewhere (the app's vault): `keyText(path, field)` gives
+ * the PEM behind a `privateKeyPath`, `wechatpayPublicKeyPath` or platform certificate path.
+ */
+export async function buildProfile(json: unknown, keyText: (path: string, field: string) => Promise<string>): Promise<MerchantProfile> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ProfileError('profile', 'must be a JSON object');
   const o = json as Record<string, unknown>;
   const api = str(o, 'api', false) ?? 'v3';
@@ -124,7 +132,7 @@ export async function profileFromJson(json: unknown, base: string): Promise<Merc
   }
   const privateKeyPath = str(o, 'privateKeyPath', api === 'v3');
   if (privateKeyPath !== null) {
-    const pem = await readKeyFile(base, privateKeyPath, 'privateKeyPath');
+    const pem = await keyText(privateKeyPath, 'privateKeyPath');
     let privateKey: KeyObject;
     try {
       privateKey = createPrivateKey(pem);
@@ -141,7 +149,7 @@ export async function profileFromJson(json: unknown, base: string): Promise<Merc
     let publicKey: { id: string; key: KeyObject } | null = null;
     if (id !== null && keyPath !== null) {
       if (!id.startsWith('PUB_KEY_ID_')) throw new ProfileError('wechatpayPublicKeyId', 'starts with PUB_KEY_ID_');
-      const text = await readKeyFile(base, keyPath, 'wechatpayPublicKeyPath');
+      const text = await keyText(keyPath, 'wechatpayPublicKeyPath');
       try {
         publicKey = { id, key: rsa2048(createPublicKey(text), 'wechatpayPublicKeyPath') };
       } catch (e) {
@@ -153,7 +161,7 @@ export async function profileFromJson(json: unknown, base: string): Promise<Merc
     const certPaths = o.platformCertificatePaths ?? [];
     if (!Array.isArray(certPaths) || !certPaths.every((p) => typeof p === 'string')) throw new ProfileError('platformCertificatePaths', 'must be a list of file paths');
     for (const path of certPaths as string[]) {
-      const text = await readKeyFile(base, path, 'platformCertificatePaths');
+      const text = await keyText(path, 'platformCertificatePaths');
       let cert: X509Certificate;
       try {
         cert = new X509Certificate(text);

@@ -1,0 +1,25 @@
+/**
+ * The window API (`window.wxrecon`), built from the contract's tables: one method per channel that
+ * invokes its own fixed name, and `on(event, listener)` for the known events only. The renderer
+ * never names a channel, and never sees Electron's event object or ipcRenderer itself.
+ */
+import { CHANNELS, EVENTS, type WxreconApi } from '../../shared/ipc/contract.ts';
+
+export interface BridgeTransport {
+  invoke(channel: string, payload: unknown): Promise<unknown>;
+  /** Subscribes to one event; returns the unsubscribe. */
+  subscribe(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+export function buildBridge(transport: BridgeTransport): WxreconApi {
+  const api: Record<string, unknown> = {};
+  for (const channel of CHANNELS) {
+    api[channel] = (request: unknown) => transport.invoke(channel, request ?? {});
+  }
+  const known = new Set<string>(EVENTS);
+  api.on = (event: string, listener: (payload: unknown) => void) => {
+    if (!known.has(event)) throw new Error(`unknown event: ${event}`);
+    return transport.subscribe(event, (payload) => listener(payload));
+  };
+  return Object.freeze(api) as unknown as WxreconApi;
+}
