@@ -1,7 +1,5 @@
 import { extname } from 'node:path';
 import { renderMessage, type Lang } from '../../shared/i18n/messages.ts';
-import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/expect.ts';
-import { startReconciliation } from '../../shared/recon/engine.ts';
 import { runQueries } from '../query-run/run.ts';
 import type { OrderRef } from '../wechatpay/order-query.ts';
 import { closePools, queryOrderForRecon } from '../wechatpay/client.ts';
@@ -11,12 +9,8 @@ import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { stateUpdates, stateUpdatesCsv } from '../../shared/recon/state-updates.ts';
 import { fenToYuanGrouped } from '../../shared/money/format.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
-import type { FileImport } from '../import/read-file.ts';
-import type { BillColumns } from '../../shared/import/columns.ts';
-import type { BillType } from '../../shared/import/types.ts';
-import { importEach } from '../import/parallel.ts';
+import { InputProblem, readAndReconcile } from '../recon/read-and-reconcile.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
-import { sha256FileSized } from '../report/file-hash.ts';
 import type { ReportInputFile } from '../../shared/recon/types.ts';
 import { loadMapping } from './inspect.ts';
 import { EXIT_FAIL_ON, EXIT_IO, EXIT_OK, EXIT_USAGE, loadProfile, parseOptions, requestLog, usageError, type CliIo } from './io.ts';
@@ -178,84 +172,18 @@ export async function runReconcile(argv: string[], io: CliIo, lang: Lang): Promi
     mapping = m;
   }
 
-  // Every file at once, each on its own thread. Each file joins the reconciliation as soon as
-  // it is read (a ledger parsed first is indexed while the bill is still being read), and a big
-  // bill joins in parts while it is being read; problems are reported in the order given.
-  const jobs = [
-    ...bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const }, batchRows: billBatchRows() })),
-    ...ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, ...(mapping ? { mapping } : {}) } })),
-  ];
-  const parts: { columns: BillColumns; billType: BillType }[][] = jobs.map(() => []);
-  const done = jobs.map(() => false);
-  // Both feeds below may wait at once: wake every waiter on any news.
-  const waiters: (() => void)[] = [];
-  const wake = () => {
-    for (const w of waiters.splice(0)) w();
-  };
-  const pending = importEach(jobs, undefined, (k, columns, billType) => {
-    parts[k]!.push({ columns, billType });
-    wake();
-  });
-  pending.forEach((p, k) => {
-    const settle = () => {
-      done[k] = true;
-      wake();
-    };
-    p.then(settle, settle);
-  });
-  // The SHA-256 of every input for the report, hashed on this thread once the first file is read
-  // and a core is free: hashing in the workers would lengthen the slowest of them.
-  const firstRead = Promise.race(pending.map((p) => p.then(() => undefined, () => undefined)));
-  const hashing = firstRead.then(async () => {
-    const hashes: { sha256: string; sizeBytes: number }[] = [];
-    for (const job of jobs) hashes.push(await sha256FileSized(job.path));
-    return hashes;
-  });
-  hashing.catch(() => undefined);
-  // Rejections are handled below, in order; this keeps a second one from going unhandled.
-  for (const p of pending) p.catch(() => undefined);
-  const problem = (r: FileImport, asLedger: boolean): { exit: number; message: string } | null => {
-    if (r.error?.code === 'read-failed') return { exit: EXIT_IO, message: renderMessage('read-failed', r.error.params, lang) };
-    if (r.kind === 'unknown') return { exit: EXIT_USAGE, message: renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang) };
-    const wrong = asLedger ? wrongFileForLedger(r.kind) : wrongFileForTradeBill(r.kind);
-    return wrong === null ? null : { exit: EXIT_USAGE, message: renderMessage(wrong, {}, lang) };
-  };
-  const recon = startReconciliation({ crossDayWindowMinutes: windowMinutes, amountToleranceFen: toleranceFen });
-  let failed = false;
-  const feed = async (from: number, to: number, asLedger: boolean): Promise<void> => {
-    for (let k = from; k < to && !failed; k++) {
-      // A bill's parts, in order, as they come; then the rest with the final result.
-      let fed = 0;
-      for (;;) {
-        for (const part of parts[k]!.splice(0)) recon.addBill({ file: jobs[k]!.path, billType: part.billType, columns: part.columns, continuation: fed++ > 0 });
-        if (done[k]) break;
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-      const r = await pending[k]!;
-      if (failed || problem(r, asLedger) !== null) {
-        failed = true;
-        return;
-      }
-      if (asLedger) recon.addLedger({ file: r.file, ...(r.ledgerColumns ? { columns: r.ledgerColumns } : { rows: [] }) });
-      else recon.addBill({ file: r.file, billType: r.billType ?? 'ALL', continuation: fed > 0, ...(r.tradeColumns ? { columns: r.tradeColumns } : { rows: [] }) });
-    }
-  };
-  let imported: FileImport[];
+  let read: Awaited<ReturnType<typeof readAndReconcile>>;
   try {
-    await Promise.all([feed(0, bills.length, false), feed(bills.length, jobs.length, true)]);
-    imported = await Promise.all(pending);
+    read = await readAndReconcile({ bills, ledgers, mapping, settings: { crossDayWindowMinutes: windowMinutes, amountToleranceFen: toleranceFen }, lang, batchRows: billBatchRows() });
   } catch (e) {
-    io.stderr(`wxrecon: ${renderMessage('read-failed', { reason: (e as Error).message }, lang)}\n`);
-    return EXIT_IO;
+    if (!(e instanceof InputProblem)) throw e;
+    io.stderr(`wxrecon: ${e.path ? `${e.path}: ` : ''}${e.message}\n`);
+    return e.kind === 'io' ? EXIT_IO : EXIT_USAGE;
   }
+  const { recon, imported, hashes: hashing } = read;
+  const jobs = [...bills, ...ledgers].map((path) => ({ path }));
   for (let k = 0; k < imported.length; k++) {
-    const r = imported[k]!;
-    const p = problem(r, k >= bills.length);
-    if (p !== null) {
-      io.stderr(`wxrecon: ${jobs[k]!.path}: ${p.message}\n`);
-      return p.exit;
-    }
-    if (r.integrity === 'mismatch') {
+    if (imported[k]!.integrity === 'mismatch') {
       io.stderr(`wxrecon: ${jobs[k]!.path}: ${lang === 'zh-CN' ? '汇总行与明细不一致，文件可能不完整（继续核对）' : 'the summary line does not match the rows; the file may be incomplete (reconciling anyway)'}\n`);
     }
   }
