@@ -1,0 +1,252 @@
+/**
+ * Workspaces as the app uses them: create from input files (hashed), reconcile on a worker with
+ * progress, page through the result, record decisions, query live states as a pausable job whose
+ * journal survives anything, export the report, and carry in-transit items over to later days
+ * until a later bill or query settles them.
+ */
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Lang } from '../../../shared/i18n/messages.ts';
+import { AppFailure } from '../../../shared/ipc/result.ts';
+import type { ItemRow, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
+import type { ReconcileItem, ReconcileReport, ReconcileSummary } from '../../../shared/recon/types.ts';
+import { sha256FileSized } from '../../report/file-hash.ts';
+import { writeXlsxReport } from '../../report/xlsx-report.ts';
+import { PauseController, runQueries, type QueryRunProgress } from '../../query-run/run.ts';
+import { queryOrderForRecon } from '../../wechatpay/client.ts';
+import type { MerchantProfile } from '../../wechatpay/profile.ts';
+import { Workspace, type InputFile, type InTransit, type ItemQuery, type WorkspaceSettings } from './store.ts';
+import type { ReconcileJobInput, ReconcileJobProgress, ReconcileJobResult } from './reconcile-job.ts';
+
+/** Categories whose verdict a live trade state can settle (as `reconcile --query`). */
+const LIVE_SETTLES: ReadonlySet<string> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
+
+const DAY_MS = 86_400_000;
+
+export interface WorkspaceServiceOptions {
+  root: string;
+  now?: () => Date;
+  /** Runs a reconcile job; a worker thread by default (tests may run it in-process). */
+  runJob?: (input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void) => Promise<ReconcileJobResult>;
+  /** The client profile of a merchant, from the vault. */
+  profileOf: (merchantId: string) => Promise<MerchantProfile>;
+}
+
+/** The default: the job on a worker, so the main process never blocks on a million rows. */
+export function runJobInWorker(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void): Promise<ReconcileJobResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./reconcile-worker.ts', import.meta.url), { workerData: input });
+    let settled = false;
+    worker.on('message', (m: { type: 'progress'; progress: ReconcileJobProgress } | { type: 'done'; result: ReconcileJobResult } | { type: 'error'; error: { message: string; code: string | null; kind: string | null } }) => {
+      if (m.type === 'progress') return onProgress(m.progress);
+      settled = true;
+      if (m.type === 'done') resolve(m.result);
+      else reject(new AppFailure(m.error.kind === 'usage' ? 'import-failed' : m.error.code === 'not-found' ? 'not-found' : 'io', m.error.message));
+      void worker.terminate();
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new AppFailure('internal', `reconcile worker exited with code ${code}`));
+    });
+  });
+}
+
+export class WorkspaceService {
+  private readonly root: string;
+  private readonly now: () => Date;
+  private readonly runJob: NonNullable<WorkspaceServiceOptions['runJob']>;
+  private readonly profileOf: WorkspaceServiceOptions['profileOf'];
+  private readonly busy = new Set<string>();
+  private readonly runs = new Map<string, { pause: PauseController; abort: AbortController }>();
+
+  constructor(o: WorkspaceServiceOptions) {
+    this.root = o.root;
+    this.now = o.now ?? (() => new Date());
+    this.runJob = o.runJob ?? runJobInWorker;
+    this.profileOf = o.profileOf;
+  }
+
+  private with<T>(id: string, fn: (w: Workspace) => T): T {
+    const w = Workspace.open(this.root, id, this.now);
+    try {
+      return fn(w);
+    } finally {
+      w.close();
+    }
+  }
+
+  list(): WorkspaceSummary[] {
+    return Workspace.list(this.root);
+  }
+
+  async create(req: { name: string; merchantId: string | null; bills: string[]; ledgers: string[]; settings: WorkspaceSettings }): Promise<WorkspaceSummary> {
+    const inputs: InputFile[] = [];
+    for (const [role, paths] of [['bill', req.bills], ['ledger', req.ledgers]] as const) {
+      for (const path of paths) {
+        let h: { sha256: string; sizeBytes: number };
+        try {
+          h = await sha256FileSized(path);
+        } catch (e) {
+          throw new AppFailure('file-unreadable', `无法读取 ${basename(path)}（${(e as NodeJS.ErrnoException).code ?? 'error'}）`);
+        }
+        inputs.push({ role, path, name: basename(path), sha256: h.sha256, sizeBytes: h.sizeBytes, rows: 0 });
+      }
+    }
+    const id = randomUUID();
+    const w = Workspace.create(this.root, { id, name: req.name, merchantId: req.merchantId, settings: req.settings, inputs }, this.now);
+    try {
+      return w.summary();
+    } finally {
+      w.close();
+    }
+  }
+
+  detail(id: string): WorkspaceDetail {
+    return this.with(id, (w) => ({ ...w.summary(), inputs: w.inputs(), settings: w.settings(), summary: w.result() ?? null }));
+  }
+
+  remove(id: string): boolean {
+    if (this.busy.has(id) || this.runs.has(id)) throw new AppFailure('busy', '工作区正在核对或查询，请稍后再删除');
+    return Workspace.remove(this.root, id);
+  }
+
+  /** In-transit items of every workspace not settled by a later one. */
+  private earlierTransit(exceptId: string): { key: string; outTradeNo: string; fromWorkspace: string }[] {
+    return this.inTransit().filter((t) => t.workspaceId !== exceptId).map((t) => ({ key: t.key, outTradeNo: t.outTradeNo, fromWorkspace: t.workspaceId }));
+  }
+
+  async reconcile(id: string, lang: Lang, emit: (event: string, payload: unknown) => void): Promise<WorkspaceDetail> {
+    if (this.busy.has(id)) throw new AppFailure('busy', '这个工作区正在核对');
+    this.detail(id);
+    this.busy.add(id);
+    try {
+      await this.runJob({ root: this.root, id, lang, earlierTransit: this.earlierTransit(id) }, (p) => emit('workspaces:progressed', { id, ...p }));
+    } finally {
+      this.busy.delete(id);
+    }
+    return this.detail(id);
+  }
+
+  /** Days since the item's day (or the workspace's first), for in-transit items carried over. */
+  private openDays(day: string | null, fallback: string): number {
+    const from = Date.parse(`${day ?? fallback}T00:00:00+08:00`);
+    return Number.isNaN(from) ? 0 : Math.max(0, Math.floor((this.now().getTime() - from) / DAY_MS));
+  }
+
+  items(q: ItemQuery & { id: string }): { total: number; rows: ItemRow[] } {
+    return this.with(q.id, (w) => {
+      const first = w.summary().days[0] ?? this.now().toISOString().slice(0, 10);
+      const transit = new Map(w.transit().map((t) => [t.key, t.day]));
+      return w.items(q, (key) => (transit.has(key) ? this.openDays(transit.get(key) ?? null, first) : null));
+    });
+  }
+
+  item(id: string, key: string): ReconcileItem | null {
+    return this.with(id, (w) => w.item(key));
+  }
+
+  resolve(id: string, keys: string[], r: { status: ResolutionStatus; decision: string | null; note: string; by: string }): { updated: number; locked: number } {
+    return this.with(id, (w) => w.resolve(keys, r));
+  }
+
+  inTransit(): InTransit[] {
+    const all = Workspace.list(this.root);
+    const settled = new Set<string>();
+    for (const s of all) for (const x of this.with(s.id, (w) => w.settled())) settled.add(`${x.fromWorkspace}\u0000${x.key}`);
+    const out: InTransit[] = [];
+    for (const s of all) {
+      const first = s.days[0] ?? s.createdAtIso.slice(0, 10);
+      for (const t of this.with(s.id, (w) => w.transit())) {
+        if (settled.has(`${s.id}\u0000${t.key}`)) continue;
+        const since = t.day ?? first;
+        out.push({ key: t.key, outTradeNo: t.outTradeNo, category: t.category, reason: t.reason, sinceDay: since, openDays: this.openDays(since, first), workspaceId: s.id });
+      }
+    }
+    return out.sort((a, b) => b.openDays - a.openDays || (a.outTradeNo < b.outTradeNo ? -1 : 1));
+  }
+
+  /** The whole report, rebuilt from the database (for export). */
+  report(id: string, lang: Lang): ReconcileReport {
+    return this.with(id, (w) => {
+      const summary = w.result() as ReconcileSummary | null;
+      if (summary === null) throw new AppFailure('invalid-request', '工作区还没有核对结果，请先核对');
+      const items: ReconcileItem[] = [];
+      const page = 5_000;
+      for (let offset = 0; ; offset += page) {
+        const { rows } = w.items({ offset, limit: page, sort: 'category' });
+        for (const r of rows) items.push(w.item(r.key)!);
+        if (rows.length < page) break;
+      }
+      const inputs = w.inputs();
+      return { summary, items, meta: { generatedAt: this.now().toISOString(), tool: 'wxrecon 0.1.0', lang, inputs: inputs.map((f) => ({ role: f.role, file: f.path, sha256: f.sha256, sizeBytes: f.sizeBytes, kind: f.role === 'bill' ? 'trade-bill' : 'ledger', rows: f.rows, integrity: 'ok', dateRange: null })) } };
+    });
+  }
+
+  async exportReport(id: string, path: string, lang: Lang): Promise<{ path: string; sizeBytes: number }> {
+    const report = this.report(id, lang);
+    await writeXlsxReport(path, report, { lang });
+    return { path, sizeBytes: (await sha256FileSized(path)).sizeBytes };
+  }
+
+  // ---- Live queries: a job per workspace, pausable, cancellable, resumable from its journal.
+
+  async startQueries(id: string, lang: Lang, emit: (event: string, payload: unknown) => void): Promise<{ progress: QueryRunProgress; cancelled: boolean; failed: number }> {
+    if (this.runs.has(id)) throw new AppFailure('busy', '这个工作区的实时查询正在进行');
+    // Taken before the first await, so a second start is refused rather than racing this one.
+    const control = { pause: new PauseController(), abort: new AbortController() };
+    this.runs.set(id, control);
+    try {
+      const detail = this.detail(id);
+      if (detail.merchantId === null) throw new AppFailure('invalid-request', '请先为工作区选择商户，才能查询实时状态');
+      const profile = await this.profileOf(detail.merchantId);
+      const noLedger = detail.inputs.every((f) => f.role !== 'ledger');
+      const targets = this.with(id, (w) => (noLedger ? w.orderKeys().map((o) => ({ outTradeNo: o, outRefundNos: [] as string[] })) : w.queryable(LIVE_SETTLES)));
+      const refundNos = new Map(targets.map((t) => [t.outTradeNo, t.outRefundNos]));
+      this.with(id, (w) => w.setState('querying'));
+      const run = await runQueries(
+        targets.map((t) => ({ outTradeNo: t.outTradeNo })),
+        (ref, signal) => queryOrderForRecon(profile, ref.outTradeNo!, refundNos.get(ref.outTradeNo!) ?? [], signal === undefined ? {} : { signal }),
+        {
+          journalPath: Workspace.journalOf(this.root, id),
+          requestsPerSecond: profile.requestsPerSecond,
+          concurrency: profile.concurrency,
+          signal: control.abort.signal,
+          pause: control.pause,
+          onProgress: (p) => emit('queries:progressed', { workspaceId: id, progress: p }),
+        },
+      );
+      // Reconcile again with every answer in the journal (this run's and earlier ones').
+      if (!run.cancelled) await this.reconcile(id, lang, emit);
+      return { progress: run.progress, cancelled: run.cancelled, failed: run.failures.size };
+    } finally {
+      this.runs.delete(id);
+      try {
+        this.with(id, (w) => {
+          if (w.summary().state === 'querying') w.setState('reconciled');
+        });
+      } catch {
+        // The workspace is gone or unreadable: the original error says enough.
+      }
+    }
+  }
+
+  pauseQueries(id: string, paused: boolean): { paused: boolean } {
+    const run = this.runs.get(id);
+    if (run === undefined) throw new AppFailure('not-found', '这个工作区没有正在进行的查询');
+    if (paused) run.pause.pause();
+    else run.pause.resume();
+    return { paused: run.pause.paused };
+  }
+
+  cancelQueries(id: string): { cancelled: boolean } {
+    const run = this.runs.get(id);
+    if (run === undefined) return { cancelled: false };
+    run.abort.abort();
+    return { cancelled: true };
+  }
+}
+

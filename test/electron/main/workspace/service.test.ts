@@ -1,0 +1,151 @@
+/**
+ * Workspaces: made from the demo day's files, reconciled (in-process and on the real worker), paged,
+ * searched and sorted, decisions recorded and locked and kept across a new reconciliation and a
+ * reopen, in-transit items carried to the next day until it settles them, live queries run as a
+ * pausable job, and the report exported.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { WorkspaceService } from '../../../../electron/main/workspace/service.ts';
+import { runReconcileJob } from '../../../../electron/main/workspace/reconcile-job.ts';
+import { demoBillCsv, demoLedgerCsv, demoOrders } from '../../../../electron/simulator/demo-data.ts';
+import { simTradeBill } from '../../../../electron/simulator/bill.ts';
+import { startSimulator, type Simulator } from '../../../../electron/simulator/server.ts';
+import { newDemoMerchant, writeDemoProfile } from '../../../../electron/simulator/demo-merchant.ts';
+import { readProfile, type MerchantProfile } from '../../../../electron/wechatpay/profile.ts';
+import { closePools } from '../../../../electron/wechatpay/client.ts';
+
+let dir: string;
+let sim: Simulator;
+let profile: MerchantProfile;
+const files: Record<string, string> = {};
+// The workspaces' clock: the morning after the demo day.
+const now = () => new Date('2026-11-27T09:00:00+08:00');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wxrecon-ws-'));
+  const put = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    files[name] = join(dir, name);
+  };
+  put('bill-26.csv', demoBillCsv());
+  put('ledger-26.csv', demoLedgerCsv());
+  put('bill-27.csv', simTradeBill(demoOrders(), { date: '2026-11-27', billType: 'ALL', appid: 'wx0000000000000001', mchid: '1900000001' })!);
+  const demo = newDemoMerchant();
+  sim = await startSimulator({ orders: demoOrders(), merchant: demo.merchant, wechatpay: demo.wechatpay!, faults: { latencyMs: 30 } });
+  profile = await readProfile(await writeDemoProfile(join(dir, 'merchant'), demo, sim.baseUrl));
+});
+afterAll(async () => {
+  await closePools();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const service = (root: string, inProcess = true) => new WorkspaceService({ root, now, profileOf: async () => profile, ...(inProcess ? { runJob: runReconcileJob } : {}) });
+const settings = { crossDayWindowMinutes: 30, amountToleranceFen: 0 };
+
+describe('workspaces', () => {
+  it('reconcile on the worker, page, filter, search and sort the result', async () => {
+    const s = service(join(dir, 'a'), false);
+    const ws = await s.create({ name: '2026-11-26 对账', merchantId: 'm', bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    expect(ws).toMatchObject({ state: 'new', openCount: 0 });
+    const progress: string[] = [];
+    const detail = await s.reconcile(ws.id, 'zh-CN', (_, p) => progress.push((p as { phase: string }).phase));
+    expect(progress).toContain('reading');
+    expect(progress.at(-1)).toBe('done');
+    // Seven without live queries: DEMO-1010's refund, finished after midnight, is not in this bill yet.
+    expect(detail).toMatchObject({ state: 'reconciled', days: ['2026-11-26'], openCount: 7 });
+    expect(detail.inputs.map((f) => [f.role, f.rows])).toEqual([['bill', 8], ['ledger', 10]]);
+    const all = s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category' });
+    expect(all.total).toBe(7);
+    expect(s.items({ id: ws.id, offset: 0, limit: 2, sort: 'category' }).rows.map((r) => r.key)).toEqual(all.rows.slice(0, 2).map((r) => r.key));
+    expect(s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category', categories: ['amount-mismatch'] }).rows.map((r) => [r.outTradeNo, r.billFen, r.ledgerFen])).toEqual([['DEMO-1008', 8800, 8000]]);
+    expect(s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category', search: '1011' }).rows.map((r) => r.outTradeNo)).toEqual(['DEMO-1011']);
+    // LIKE's wildcards are text in a search.
+    expect(s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category', search: '%' }).total).toBe(0);
+    const byAmount = s.items({ id: ws.id, offset: 0, limit: 100, sort: 'amount-desc' }).rows.map((r) => r.billFen ?? r.ledgerFen);
+    expect(byAmount).toEqual([...byAmount].sort((a, b) => (b ?? -1) - (a ?? -1)));
+  });
+
+  it('records decisions (a note to resolve), locks resolved items, and keeps them through a new reconciliation and a reopen', async () => {
+    const root = join(dir, 'b');
+    const s = service(root);
+    const ws = await s.create({ name: 'x', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    await s.reconcile(ws.id, 'zh-CN', () => undefined);
+    expect(() => s.resolve(ws.id, ['DEMO-1008'], { status: 'resolved', decision: 'corrected', note: ' ', by: '张会计' })).toThrow(expect.objectContaining({ code: 'invalid-request' }));
+    expect(s.resolve(ws.id, ['DEMO-1008', 'DEMO-1009', 'NOT-AN-ITEM'], { status: 'in-progress', decision: null, note: '核对中', by: '张会计' })).toEqual({ updated: 2, locked: 0 });
+    expect(s.resolve(ws.id, ['DEMO-1008'], { status: 'resolved', decision: 'corrected', note: '台账已改为 88.00', by: '张会计' })).toEqual({ updated: 1, locked: 0 });
+    expect(s.resolve(ws.id, ['DEMO-1008', 'DEMO-1009'], { status: 'open', decision: null, note: '', by: '李四' })).toEqual({ updated: 1, locked: 1 });
+    await s.reconcile(ws.id, 'zh-CN', () => undefined);
+    const again = service(root);
+    const row = again.items({ id: ws.id, offset: 0, limit: 100, sort: 'category', search: 'DEMO-1008' }).rows[0]!;
+    expect(row.resolution).toMatchObject({ status: 'resolved', note: '台账已改为 88.00', by: '张会计', atIso: '2026-11-27T01:00:00.000Z' });
+    expect(again.items({ id: ws.id, offset: 0, limit: 100, sort: 'category', statuses: ['resolved'] }).total).toBe(1);
+    expect(again.items({ id: ws.id, offset: 0, limit: 100, sort: 'category', statuses: ['open'] }).total).toBe(6);
+    expect(again.list()[0]).toMatchObject({ id: ws.id, openCount: 6 });
+  });
+
+  it('carries in-transit items over to the next day, with how long they have been open, until a later bill settles them', async () => {
+    const root = join(dir, 'c');
+    const s = service(root);
+    const day26 = await s.create({ name: '26', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    await s.reconcile(day26.id, 'zh-CN', () => undefined);
+    expect(s.inTransit().map((t) => [t.outTradeNo, t.reason, t.sinceDay, t.openDays])).toEqual([['DEMO-1005', 'cross-day', '2026-11-26', 1]]);
+    expect(s.items({ id: day26.id, offset: 0, limit: 100, sort: 'category', search: 'DEMO-1005' }).rows[0]!.openDays).toBe(1);
+    const day27 = await s.create({ name: '27', merchantId: null, bills: [files['bill-27.csv']!], ledgers: [], settings });
+    await s.reconcile(day27.id, 'zh-CN', () => undefined);
+    expect(s.inTransit()).toEqual([]);
+  });
+
+  it('runs live queries as a job: paused (nothing new asked), resumed, finished, then reconciled with the answers', async () => {
+    const root = join(dir, 'd');
+    const s = service(root);
+    const ws = await s.create({ name: 'q', merchantId: 'demo', bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    await s.reconcile(ws.id, 'zh-CN', () => undefined);
+    const events: { paused: boolean; done: number }[] = [];
+    let paused = false;
+    const running = s.startQueries(ws.id, 'zh-CN', (name, p) => {
+      if (name !== 'queries:progressed') return;
+      const progress = (p as { progress: { paused: boolean; done: number } }).progress;
+      events.push(progress);
+      if (!paused && progress.done >= 1) {
+        paused = true;
+        s.pauseQueries(ws.id, true);
+        // The queries already in flight may finish the run while it is paused.
+        setTimeout(() => { try { s.pauseQueries(ws.id, false); } catch { /* finished */ } }, 200);
+      }
+    });
+    await expect(s.startQueries(ws.id, 'zh-CN', () => undefined)).rejects.toMatchObject({ code: 'busy' });
+    const r = await running;
+    expect(r).toMatchObject({ cancelled: false, failed: 0, progress: { total: 6, done: 6 } });
+    expect(events.some((e) => e.paused)).toBe(true);
+    // Reconciled with the answers: DEMO-1010's refund is confirmed, DEMO-1004 closed at WeChat.
+    const rows = s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category' }).rows;
+    expect(rows.map((x) => x.outTradeNo).sort()).toEqual(['DEMO-1004', 'DEMO-1005', 'DEMO-1007', 'DEMO-1008', 'DEMO-1009', 'DEMO-1011']);
+    expect(rows.find((x) => x.outTradeNo === 'DEMO-1004')!.liveState).toBe('CLOSED');
+    expect(s.detail(ws.id).state).toBe('reconciled');
+  });
+
+  it('exports the report as the CLI writes it (read back by exceljs), and refuses one before any result', async () => {
+    const s = service(join(dir, 'e'));
+    const ws = await s.create({ name: 'x', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    await expect(s.exportReport(ws.id, join(dir, 'early.xlsx'), 'zh-CN')).rejects.toMatchObject({ code: 'invalid-request' });
+    await s.reconcile(ws.id, 'zh-CN', () => undefined);
+    const out = await s.exportReport(ws.id, join(dir, 'report.xlsx'), 'zh-CN');
+    expect(out.sizeBytes).toBeGreaterThan(1000);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out.path);
+    const text = book.worksheets.map((w) => JSON.stringify(w.getSheetValues())).join('\n');
+    for (const o of ['DEMO-1004', 'DEMO-1008', 'DEMO-1009']) expect(text).toContain(o);
+  });
+
+  it('names a file that cannot be read, and a workspace that is not there', async () => {
+    const s = service(join(dir, 'f'));
+    await expect(s.create({ name: 'x', merchantId: null, bills: [join(dir, 'missing.csv')], ledgers: [], settings })).rejects.toMatchObject({ code: 'file-unreadable' });
+    expect(() => s.detail('no-such-workspace')).toThrow(expect.objectContaining({ code: 'not-found' }));
+    expect(() => s.detail('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'invalid-request' }));
+  });
+});
