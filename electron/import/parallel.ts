@@ -36,7 +36,8 @@ export function transferablesOf(result: FileImport): ArrayBuffer[] {
   return [result.tradeColumns, result.ledgerColumns].flatMap((c) => (c === undefined ? [] : columnBuffers(c)));
 }
 
-function importInWorker(job: ImportJob, onBatch?: BatchListener): Promise<FileImport> {
+/** One file read on its own thread (the app: a big file never blocks the main process). */
+export function importInWorker(job: ImportJob, onBatch?: BatchListener): Promise<FileImport> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./import-worker.ts', import.meta.url), {
       workerData: { path: job.path, options: job.options, ...(onBatch !== undefined && job.batchRows !== undefined ? { batchRows: job.batchRows } : {}) },

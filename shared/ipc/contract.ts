@@ -221,7 +221,8 @@ export const channels = {
   'merchants:delete': { request: ById, response: z.object({ deleted: z.boolean() }) },
   'merchants:import-key-file': { request: z.object({ id: Id, kind: KeyFileKindSchema, path: FilePath }).strict(), response: MerchantSummarySchema },
   'merchants:test-connection': { request: ById, response: ConnectionTestSchema },
-  'merchants:open-demo': { request: Empty, response: MerchantSummarySchema },
+  /** The demo: the built-in simulator as the merchant, and a demo day's bill (fetched through the API) and ledger. */
+  'demo:start': { request: Empty, response: z.object({ merchant: MerchantSummarySchema, bills: z.array(FilePath), ledgers: z.array(FilePath) }) },
 
   'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN') }).strict(), response: z.array(FileSummarySchema) },
 
@@ -259,6 +260,8 @@ export const CHANNELS = Object.keys(channels) as Channel[];
 export const events = {
   'workspaces:progressed': z.object({ id: Id, phase: z.enum(['reading', 'reconciling', 'writing', 'done']), done: z.number(), total: z.number() }),
   'queries:progressed': z.object({ workspaceId: Id, progress: QueryProgressSchema }),
+  /** An application-menu command (new reconciliation, open workspace, about). */
+  'menu:invoked': z.object({ command: z.enum(['new-reconciliation', 'open-workspace', 'about']) }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -30,8 +30,6 @@ export interface SenderFrame {
 
 export interface DispatchOptions {
   isTrustedUrl: (url: string) => boolean;
-  /** Parse every response against its schema too (tests and development). */
-  checkResponses?: boolean;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -76,14 +74,14 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions): Di
     try {
       const handler = handlers[c] as (request: unknown, ctx: HandlerContext) => Promise<unknown>;
       const value = await handler(parsed.data, { now, emit });
-      if (options.checkResponses === true) {
-        const checked = channels[c].response.safeParse(value);
-        if (!checked.success) {
-          options.log?.(`response of ${channel} does not match its schema: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
-          return fail('invalid-response', `the reply of ${channel} broke the contract`);
-        }
+      // Every reply is what its schema lets through, and nothing more: a field a handler adds by
+      // mistake (a key, a PEM) is dropped here rather than sent to the renderer.
+      const checked = channels[c].response.safeParse(value);
+      if (!checked.success) {
+        options.log?.(`response of ${channel} does not match its schema: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
+        return fail('invalid-response', `the reply of ${channel} broke the contract`);
       }
-      return ok(value);
+      return ok(checked.data);
     } catch (e) {
       return failureOf(e, options.log);
     }

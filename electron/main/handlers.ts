@@ -1,0 +1,141 @@
+/**
+ * The main process's side of every channel of the contract, over the vault, the merchant
+ * repository and the workspaces. Electron itself is not imported here: index.ts passes in its
+ * safeStorage and electron-store, tests pass fakes, and the loopback bridge serves these same
+ * handlers to a browser.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Lang } from '../../shared/i18n/messages.ts';
+import { renderMessage, renderWarning } from '../../shared/i18n/messages.ts';
+import { MerchantInputSchema, type FileSummary } from '../../shared/ipc/contract.ts';
+import { importInWorker } from '../import/parallel.ts';
+import { startSimulator, type Simulator } from '../simulator/server.ts';
+import { newDemoMerchant } from '../simulator/demo-merchant.ts';
+import { DEMO_DATE, demoBillCsv, demoLedgerCsv, demoOrders } from '../simulator/demo-data.ts';
+import { closePools, downloadBill } from '../wechatpay/client.ts';
+import { createPublicKey } from 'node:crypto';
+import type { Handlers } from './ipc/register.ts';
+import { MerchantRepository } from './merchants.ts';
+import { KeyVault, type SafeStorageLike, type StoreLike } from './vault.ts';
+import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/service.ts';
+
+export interface MainDeps {
+  userDataDir: string;
+  store: StoreLike;
+  safeStorage: SafeStorageLike;
+  platform: string;
+  version: string;
+  isPackaged: boolean;
+  lang: () => Lang;
+  now?: () => Date;
+  runJob?: WorkspaceServiceOptions['runJob'];
+}
+
+export interface MainServices {
+  handlers: Handlers;
+  vault: KeyVault;
+  merchants: MerchantRepository;
+  workspaces: WorkspaceService;
+  /** Stops the demo simulator and closes connections (app quit, tests). */
+  shutdown(): Promise<void>;
+}
+
+/** The demo merchant keeps one id, so its workspaces stay attached to it across restarts. */
+const DEMO_ID = 'demo';
+
+export function createMainServices(deps: MainDeps): MainServices {
+  const now = deps.now ?? (() => new Date());
+  const vault = new KeyVault(deps.safeStorage, deps.store, deps.platform);
+  const merchants = new MerchantRepository(deps.store, vault, now);
+  const workspaces = new WorkspaceService({ root: join(deps.userDataDir, 'workspaces'), now, profileOf: (id) => merchants.profile(id), ...(deps.runJob ? { runJob: deps.runJob } : {}) });
+  let simulator: Promise<Simulator> | null = null;
+
+  const inspect = async (path: string, lang: Lang): Promise<FileSummary> => {
+    const r = await importInWorker({ path, options: { keepRows: false } });
+    return {
+      path, name: basename(path), sizeBytes: r.sizeBytes, kind: r.kind, billType: r.billType ?? null, layout: r.layout ?? null, format: r.format, encoding: r.encoding,
+      rows: r.rows, dateRange: r.dateRange, integrity: r.integrity,
+      warnings: [...(r.kind === 'personal-bill' ? [{ code: 'personal-bill' }] : []), ...r.warnings].map((w) => ({ code: w.code, message: renderWarning(w, lang), count: 'count' in w && typeof w.count === 'number' ? w.count : 1 })),
+      error: r.kind === 'unknown' || r.error?.code === 'read-failed' ? { code: r.error?.code ?? 'no-header', message: renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang) } : null,
+    };
+  };
+
+  const startDemo = async () => {
+    const demo = newDemoMerchant();
+    // A fresh simulator per app session: its keys are made anew, so the demo profile is too.
+    simulator ??= startSimulator({ orders: demoOrders(), merchant: demo.merchant, wechatpay: demo.wechatpay! });
+    let sim: Simulator;
+    try {
+      sim = await simulator;
+    } catch (e) {
+      simulator = null;
+      throw e;
+    }
+    return { sim, demo };
+  };
+  let demoState: Awaited<ReturnType<typeof startDemo>> | null = null;
+
+  const handlers: Handlers = {
+    'app:info': async () => ({ version: deps.version, platform: deps.platform, lang: deps.lang(), isPackaged: deps.isPackaged, vault: vault.status() }),
+    'vault:status': async () => vault.status(),
+    'vault:set-session-only': async (r) => vault.setSessionOnly(r.sessionOnly),
+
+    'merchants:list': async () => merchants.list(),
+    'merchants:save': async (r) => merchants.save(r),
+    'merchants:delete': async (r) => ({ deleted: merchants.delete(r.id) }),
+    'merchants:import-key-file': async (r) => merchants.importKeyFile(r.id, r.kind, r.path),
+    'merchants:test-connection': async (r) => merchants.testConnection(r.id),
+
+    'demo:start': async () => {
+      demoState ??= await startDemo();
+      const { sim, demo } = demoState;
+      const m = demo.merchant;
+      merchants.save(MerchantInputSchema.parse({
+        id: merchants.list().some((x) => x.id === DEMO_ID) ? DEMO_ID : undefined, name: '演示商户（模拟器）', mchid: m.mchid, appid: m.appid, api: 'v3', baseUrl: sim.baseUrl,
+        certSerialNo: m.certSerialNo, wechatpayPublicKeyId: demo.wechatpay!.id, apiV2Key: m.apiV2Key, apiV3Key: m.apiV3Key, requestsPerSecond: 50,
+      }), { id: DEMO_ID, isDemo: true });
+      const stored = merchants.stored(DEMO_ID);
+      merchants.importKeyText(stored, 'private-key', demo.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+      const summary = merchants.importKeyText(merchants.stored(DEMO_ID), 'wechatpay-public-key', createPublicKey(demo.wechatpay!.privateKey).export({ type: 'spki', format: 'pem' }) as string);
+      const dir = join(deps.userDataDir, 'demo');
+      await mkdir(dir, { recursive: true });
+      const bill = join(dir, `微信账单-${DEMO_DATE}.csv`);
+      const ledger = join(dir, `商城订单-${DEMO_DATE}.csv`);
+      // The bill comes through the API as on a real morning (SHA-1 checked); the ledger is the shop's export.
+      try {
+        const got = await downloadBill(await merchants.profile(DEMO_ID), { date: DEMO_DATE, billType: 'ALL' });
+        await writeFile(bill, got.bytes);
+      } catch {
+        await writeFile(bill, demoBillCsv());
+      }
+      await writeFile(ledger, demoLedgerCsv());
+      return { merchant: summary, bills: [bill], ledgers: [ledger] };
+    },
+
+    'files:inspect': async (r) => Promise.all(r.paths.map((p) => inspect(p, r.lang))),
+
+    'workspaces:list': async () => workspaces.list(),
+    'workspaces:create': async (r) => workspaces.create(r),
+    'workspaces:open': async (r) => workspaces.detail(r.id),
+    'workspaces:reconcile': async (r, ctx) => workspaces.reconcile(r.id, r.lang, ctx.emit),
+    'workspaces:items': async (r) => workspaces.items(r),
+    'workspaces:resolve': async (r) => workspaces.resolve(r.id, r.keys, { status: r.status, decision: r.decision, note: r.note, by: r.by }),
+    'workspaces:export': async (r) => workspaces.exportReport(r.id, r.path, r.lang),
+    'workspaces:in-transit': async () => workspaces.inTransit(),
+    'workspaces:delete': async (r) => ({ deleted: workspaces.remove(r.id) }),
+
+    'queries:start': async (r, ctx) => workspaces.startQueries(r.workspaceId, r.lang, ctx.emit),
+    'queries:pause': async (r) => workspaces.pauseQueries(r.workspaceId, true),
+    'queries:resume': async (r) => workspaces.pauseQueries(r.workspaceId, false),
+    'queries:cancel': async (r) => workspaces.cancelQueries(r.workspaceId),
+  };
+
+  return {
+    handlers, vault, merchants, workspaces,
+    shutdown: async () => {
+      await closePools();
+      if (simulator !== null) await (await simulator).close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The app's entry: Electron's objects handed to the services (safeStorage, electron-store, the
+ * user's folders), the IPC contract registered through its gate, and the window started.
+ */
+import { app, ipcMain, safeStorage } from 'electron';
+import Store from 'electron-store';
+import { startApp } from './index.ts';
+import { createMainServices } from './handlers.ts';
+import { registerIpc } from './ipc/register.ts';
+import { createLogger } from './log.ts';
+import { isTrustedUrl } from './security.ts';
+import type { StoreLike } from './vault.ts';
+
+// A store whose file is damaged must not be wiped silently: the merchant profiles are in it.
+const store = new Store({ name: 'wxrecon', clearInvalidConfig: false }) as unknown as StoreLike;
+const lang = () => (app.getLocale().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en') as 'zh-CN' | 'en';
+const services = createMainServices({
+  userDataDir: app.getPath('userData'),
+  store,
+  safeStorage,
+  platform: process.platform,
+  version: app.getVersion(),
+  isPackaged: app.isPackaged,
+  lang,
+});
+const log = createLogger(app.getPath('logs'));
+
+startApp({
+  lang: lang(),
+  log,
+  registerIpc: () => void registerIpc(ipcMain, services.handlers, { isTrustedUrl, log }),
+});
+
+app.on('will-quit', () => void services.shutdown());
