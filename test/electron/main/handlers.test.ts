@@ -102,7 +102,7 @@ describe('the main process handlers, end to end', () => {
       await call('merchants:list');
       await call('merchants:test-connection', { id: m.id });
       rmSync(keyFile);
-      const pemBody = (k: { export: (o: object) => unknown }) => String(k.export({ type: 'pkcs8', format: 'pem' })).split('\n').slice(1, -2).join('');
+      const pemBody = (k: import('node:crypto').KeyObject) => String(k.export({ type: 'pkcs8', format: 'pem' })).split('\n').slice(1, -2).join('');
       const secrets = [real.merchant.apiV2Key, real.merchant.apiV3Key!, pemBody(real.merchantPrivateKey)];
       const vaultText = JSON.stringify(store.get('secrets'));
       const outside = store.disk().replace(vaultText, '') + allFiles(dir);
