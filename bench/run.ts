@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query] [--runs K]`
+ * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query|workspace] [--runs K]`
  *
  * Generates format-exact test files once (cached in bench/.data/, rebuilt when the generator
  * options or the generator sources change), then measures `wxrecon inspect --json` on each in a
@@ -39,6 +39,7 @@ const CLI = join(ROOT, 'bin', 'wxrecon.js');
 const FLOOR_SCRIPT = join(ROOT, 'bench', 'count-lines.ts');
 const ENGINE_SCRIPT = join(ROOT, 'bench', 'engine.ts');
 const QUERY_SCRIPT = join(ROOT, 'bench', 'query.ts');
+const WORKSPACE_SCRIPT = join(ROOT, 'bench', 'workspace.ts');
 /** Orders per protocol in the query throughput measurement (the issue's 20,000). */
 const QUERY_ORDERS = 20_000;
 const XLSX_REPORT_SCRIPT = join(ROOT, 'bench', 'xlsx-report.ts');
@@ -77,7 +78,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query] [--runs K]\n' +
+    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query|workspace] [--runs K]\n' +
       '  --rows N   rows of the big bill (default 1000000); the small XLSX has min(N, 100000)\n' +
       '  --only     measure only the CSV bill, the XLSX bills, the ledger, or reconciling the CSV\n' +
       '             bill against the ledger (engine alone and the whole command)\n' +
@@ -88,8 +89,8 @@ if (args.help) {
 const ROWS = Number(args.rows);
 if (!Number.isSafeInteger(ROWS) || ROWS < 1) usage(`--rows must be a positive integer, got ${args.rows}`);
 const ONLY = args.only;
-if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile', 'query'].includes(ONLY)) {
-  usage(`--only must be csv, xlsx, ledger, reconcile or query, got ${ONLY}`);
+if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile', 'query', 'workspace'].includes(ONLY)) {
+  usage(`--only must be csv, xlsx, ledger, reconcile, query or workspace, got ${ONLY}`);
 }
 const RUNS = args.runs === undefined ? null : Number(args.runs);
 if (RUNS !== null && (!Number.isSafeInteger(RUNS) || RUNS < 1)) usage(`--runs must be a positive integer, got ${args.runs}`);
@@ -695,6 +696,43 @@ async function measureQueries(): Promise<void> {
   }
 }
 
+/**
+ * A workspace of ROWS discrepancies in its SQLite database (bench/workspace.ts): saving the result
+ * (on the reconcile worker, reported without a target), then what the table asks for — one page
+ * anywhere, a category filter, an order-number search, a sort — and a decision on 1,000 items.
+ */
+async function measureWorkspace(): Promise<void> {
+  log(`measuring a ${count(ROWS)}-item workspace …`);
+  const busy = await waitForQuiet();
+  const r = await runChild(WORKSPACE_SCRIPT, [String(ROWS)]);
+  let out: Record<string, number> | null = null;
+  let reason: string | null = r.exitCode === 0 ? null : `exit ${r.exitCode}: ${r.stderrTail}`;
+  if (reason === null) {
+    try {
+      out = JSON.parse(r.stdout) as Record<string, number>;
+    } catch {
+      reason = 'no JSON from bench/workspace.ts';
+    }
+  }
+  const row = (name: string, ms: number | null, maxMs: number | null, detail: Record<string, unknown>): Measurement => {
+    const miss = reason ?? (ms !== null && maxMs !== null && ms > maxMs ? `${ms} ms > ${maxMs} ms` : null);
+    return {
+      name, file: WORKSPACE_SCRIPT, sizeBytes: 0, rows: ROWS, runs: 1, wallS: ms === null ? null : ms / 1000, wallRunsS: [], peakRssMiB: r.maxRssKiB === null ? null : r.maxRssKiB / 1024,
+      target: maxMs === null ? 'reported' : `< ${maxMs} ms`, verdict: miss === null ? 'PASS' : 'FAIL', reason: miss, cpuBusyBefore: [busy], detail, note: `${ms ?? '?'} ms`,
+    };
+  };
+  const o = out ?? {};
+  measurements.push(row('workspace: save the result', o.saveMs ?? null, null, { dbMiB: o.dbMiB }));
+  for (const [name, key, max] of [
+    ['workspace: first page', 'firstPageMs', 50], ['workspace: a page in the middle', 'deepPageMs', 50], ['workspace: filter by category', 'filterMs', 50],
+    ['workspace: search an order number', 'searchMs', 50], ['workspace: sort by amount', 'sortMs', 50], ['workspace: decide 1,000 items', 'resolveMs', 100],
+  ] as const) {
+    measurements.push(row(name, o[key] ?? null, max, {}));
+  }
+  measurements.push(row('workspace: search inside numbers (scan)', o.containsMs ?? null, null, { found: o.foundInside }));
+  log(`  save ${o.saveMs} ms (${o.dbMiB} MiB); pages ${o.firstPageMs}/${o.deepPageMs} ms, filter ${o.filterMs} ms, search ${o.searchMs} ms (inside: ${o.containsMs} ms), sort ${o.sortMs} ms, 1,000 decisions ${o.resolveMs} ms`);
+}
+
 /** A report of `items` discrepancies written as .xlsx (bench/xlsx-report.ts), then read back. */
 async function measureXlsxReport(items: number): Promise<Measurement> {
   const name = `${count(items)}-item .xlsx report`;
@@ -761,7 +799,7 @@ async function measureXlsxReport(items: number): Promise<Measurement> {
 // Main
 
 const measurements: Measurement[] = [];
-const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile' | 'query'): boolean => ONLY === undefined || ONLY === what;
+const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile' | 'query' | 'workspace'): boolean => ONLY === undefined || ONLY === what;
 const inspectArgs = (data: DataFile): string[] => ['inspect', data.path, '--json'];
 
 const smallXlsxRows = Math.min(SMALL_XLSX_ROWS, ROWS);
@@ -799,6 +837,7 @@ for (const [data, target] of [
 if (files.ledger && wants('ledger')) await measureAgainstFloor(files.ledger);
 if (wants('reconcile')) await measureReconcile(files.csv!, files.ledger!);
 if (wants('query')) await measureQueries();
+if (wants('workspace')) await measureWorkspace();
 
 printTable(measurements);
 writeFileSync(

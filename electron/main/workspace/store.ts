@@ -46,6 +46,14 @@ export interface ItemQuery {
 }
 
 const SCHEMA_VERSION = 1;
+
+/** The table's orders and lookups: by category (the report's order), amount, time, order number, transaction id. */
+const INDEXES = `
+  CREATE INDEX IF NOT EXISTS items_category ON items (rank, seq);
+  CREATE INDEX IF NOT EXISTS items_amount ON items (amount_fen);
+  CREATE INDEX IF NOT EXISTS items_time ON items (time);
+  CREATE INDEX IF NOT EXISTS items_order ON items (out_trade_no);
+  CREATE INDEX IF NOT EXISTS items_txn ON items (transaction_id);`;
 const SUFFIX = '.wxrecon.sqlite';
 
 /** The stable key of an item: its order number, or the row a keyless item comes from. */
@@ -99,17 +107,16 @@ export class Workspace {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS inputs (role TEXT NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, rows INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS items (
-        key TEXT PRIMARY KEY, seq INTEGER NOT NULL, category TEXT NOT NULL, rank INTEGER NOT NULL, out_trade_no TEXT, transaction_id TEXT,
+        key TEXT NOT NULL UNIQUE, seq INTEGER PRIMARY KEY, category TEXT NOT NULL, rank INTEGER NOT NULL, out_trade_no TEXT, transaction_id TEXT,
         bill_fen INTEGER, ledger_fen INTEGER, amount_fen INTEGER, live_state TEXT, time TEXT, explanation TEXT NOT NULL,
-        suggested_action TEXT NOT NULL, transit TEXT, day TEXT, detail TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS items_category ON items (rank, seq);
-      CREATE INDEX IF NOT EXISTS items_amount ON items (amount_fen);
-      CREATE INDEX IF NOT EXISTS items_time ON items (time);
+        suggested_action TEXT NOT NULL, transit TEXT, day TEXT);
+      -- The whole item (bill, ledger and live views) apart, so scans of the table stay small.
+      CREATE TABLE IF NOT EXISTS details (seq INTEGER PRIMARY KEY, detail TEXT NOT NULL);
+      ${INDEXES}
       CREATE TABLE IF NOT EXISTS resolutions (key TEXT PRIMARY KEY, status TEXT NOT NULL, decision TEXT, note TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS resolution_log (id INTEGER PRIMARY KEY, key TEXT NOT NULL, status TEXT NOT NULL, decision TEXT, note TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS carried (key TEXT NOT NULL, from_workspace TEXT NOT NULL, PRIMARY KEY (key, from_workspace));
       CREATE TABLE IF NOT EXISTS orders (key TEXT PRIMARY KEY) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS items_order ON items (out_trade_no);
     `);
     const w = new Workspace(init.id, db, now);
     const at = now().toISOString();
@@ -227,7 +234,9 @@ export class Workspace {
   }
 
   summary(): WorkspaceSummary {
-    const open = this.prepared("SELECT COUNT(*) AS n FROM items i LEFT JOIN resolutions r ON r.key = i.key WHERE r.status IS NULL OR r.status != 'resolved'").get() as { n: number };
+    // Items less those resolved: proportional to the decisions, not to a million items.
+    const resolved = this.prepared("SELECT COUNT(*) AS n FROM resolutions r JOIN items i ON i.key = r.key WHERE r.status = 'resolved'").get() as { n: number };
+    const open = { n: Number(this.meta<number | null>('itemCount') ?? 0) - Number(resolved.n) };
     return {
       id: this.id,
       name: this.meta<string>('name'),
@@ -250,19 +259,35 @@ export class Workspace {
    * are keyed by the item), and so stay locked ones.
    */
   saveResult(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>): void {
+    // The result can always be made again from the inputs, so its bulk write may skip the fsync
+    // of FULL (WAL stays consistent: a power cut can only undo it whole); decisions keep FULL.
+    // The secondary indexes are built once after the rows rather than kept up row by row.
+    this.db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      this.saveResultRows(report, categoryRank);
+    } finally {
+      this.db.exec('PRAGMA synchronous = FULL');
+    }
+  }
+
+  private saveResultRows(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>): void {
     this.tx(() => {
-      this.db.exec('DELETE FROM items');
-      const ins = this.prepared('INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      this.db.exec('DROP INDEX IF EXISTS items_category; DROP INDEX IF EXISTS items_amount; DROP INDEX IF EXISTS items_time; DROP INDEX IF EXISTS items_order; DROP INDEX IF EXISTS items_txn;');
+      this.db.exec('DELETE FROM items; DELETE FROM details;');
+      const ins = this.prepared('INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const det = this.prepared('INSERT INTO details VALUES (?, ?)');
       report.items.forEach((item, seq) => {
         const billFen = item.bill?.amountFen ?? null;
         const ledgerFen = item.ledger?.amountFen ?? null;
         const time = item.bill?.paidAt ?? item.ledger?.paidAt ?? (item.live?.successTime ? item.live.successTime.slice(0, 19).replace('T', ' ') : null);
         ins.run(
           itemKey(item), seq, item.category, categoryRank.get(item.category) ?? 99, item.outTradeNo, item.transactionId, billFen, ledgerFen, billFen ?? ledgerFen,
-          item.live?.tradeState ?? null, time, item.explanation, item.suggestedAction, transitReason(item), dayOfItem(item), JSON.stringify(item),
+          item.live?.tradeState ?? null, time, item.explanation, item.suggestedAction, transitReason(item), dayOfItem(item),
         );
+        det.run(seq, JSON.stringify(item));
       });
-      this.setMeta({ summary: report.summary, counts: report.summary.counts, days: report.summary.bill.days, state: 'reconciled', updatedAtIso: this.now().toISOString() });
+      this.db.exec(INDEXES);
+      this.setMeta({ summary: report.summary, counts: report.summary.counts, days: report.summary.bill.days, state: 'reconciled', updatedAtIso: this.now().toISOString(), itemCount: report.items.length });
     });
   }
 
@@ -271,7 +296,7 @@ export class Workspace {
   }
 
   item(key: string): ReconcileItem | null {
-    const row = this.prepared('SELECT detail FROM items WHERE key = ?').get(key) as { detail: string } | undefined;
+    const row = this.prepared('SELECT d.detail FROM items i JOIN details d ON d.seq = i.seq WHERE i.key = ?').get(key) as { detail: string } | undefined;
     return row === undefined ? null : (JSON.parse(row.detail) as ReconcileItem);
   }
 
@@ -279,8 +304,10 @@ export class Workspace {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.categories !== undefined && q.categories.length > 0) {
-      where.push(`i.category IN (${q.categories.map(() => '?').join(',')})`);
-      args.push(...q.categories);
+      // By rank, which the category index starts with.
+      const ranks = [...new Set(q.categories)].map((c) => this.rankOf(c));
+      where.push(`i.rank IN (${ranks.map(() => '?').join(',')})`);
+      args.push(...ranks);
     }
     if (q.statuses !== undefined && q.statuses.length > 0) {
       const s = q.statuses.filter((x) => x !== 'open');
@@ -290,26 +317,53 @@ export class Workspace {
       args.push(...s);
     }
     if (q.search !== undefined && q.search.trim() !== '') {
-      // Order numbers and transaction ids by prefix or part; LIKE's own wildcards are escaped.
-      const needle = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push("(i.out_trade_no LIKE ? ESCAPE '\\' OR i.transaction_id LIKE ? ESCAPE '\\')");
-      args.push(needle, needle);
+      // An order number or transaction id as typed from its start: a range on their indexes, so a
+      // search in a million items is a lookup, not a scan (ids are text; no wildcards exist).
+      const from = q.search.trim();
+      const to = `${from}\uffff`;
+      where.push('((i.out_trade_no >= ? AND i.out_trade_no < ?) OR (i.transaction_id >= ? AND i.transaction_id < ?))');
+      args.push(from, to, from, to);
+    }
+    // The unfiltered table in the report's order is rows seq = offset … offset + limit: a jump
+    // to the middle of a million items costs a page, not the rows before it.
+    if (where.length === 0 && q.sort === 'category') {
+      const total = this.meta<number | null>('itemCount') ?? (this.prepared('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
+      return { total: Number(total), rows: this.page('WHERE i.seq >= ?', 'i.seq', [q.offset], q.limit, 0, openDaysOf) };
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const order = { category: 'i.rank, i.seq', 'amount-desc': 'i.amount_fen DESC NULLS LAST, i.seq', 'amount-asc': 'i.amount_fen ASC NULLS LAST, i.seq', 'time-asc': 'i.time ASC NULLS LAST, i.seq', 'time-desc': 'i.time DESC NULLS LAST, i.seq' }[q.sort];
-    const from = 'FROM items i LEFT JOIN resolutions r ON r.key = i.key';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${from} ${whereSql}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT i.key, i.category, i.out_trade_no, i.transaction_id, i.bill_fen, i.ledger_fen, i.live_state, i.time, i.explanation, i.suggested_action, r.status, r.decision, r.note, r.by, r.at ${from} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Record<string, string | number | null>[];
-    return {
-      total: Number(total),
-      rows: rows.map((r) => ({
+    // Counting needs the decisions only when they are filtered on.
+    const countFrom = q.statuses !== undefined && q.statuses.length > 0 ? 'FROM items i LEFT JOIN resolutions r ON r.key = i.key' : 'FROM items i';
+    const total = Number((this.db.prepare(`SELECT COUNT(*) AS n ${countFrom} ${whereSql}`).get(...args) as { n: number }).n);
+    if (total === 0 && q.search !== undefined && q.search.trim().length >= 3) {
+      // Nothing starts with it: the end or middle of a number, as people also type them (a scan).
+      const needle = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const at = where.findIndex((w) => w.startsWith('((i.out_trade_no >='));
+      where[at] = "(i.out_trade_no LIKE ? ESCAPE '\\' OR i.transaction_id LIKE ? ESCAPE '\\')";
+      const likeArgs = [...args];
+      const first = likeArgs.indexOf(q.search.trim());
+      likeArgs.splice(first, 4, needle, needle);
+      const likeSql = `WHERE ${where.join(' AND ')}`;
+      const n = Number((this.db.prepare(`SELECT COUNT(*) AS n ${countFrom} ${likeSql}`).get(...likeArgs) as { n: number }).n);
+      return { total: n, rows: n === 0 ? [] : this.page(likeSql, order, likeArgs, q.limit, q.offset, openDaysOf) };
+    }
+    return { total, rows: this.page(whereSql, order, args, q.limit, q.offset, openDaysOf) };
+  }
+
+  private rankOf(category: string): number {
+    const row = this.prepared('SELECT rank FROM items WHERE category = ? LIMIT 1').get(category) as { rank: number } | undefined;
+    return row?.rank ?? -1;
+  }
+
+  private page(whereSql: string, order: string, args: (string | number)[], limit: number, offset: number, openDaysOf: (key: string) => number | null): ItemRow[] {
+    const rows = this.db.prepare(`SELECT i.key, i.category, i.out_trade_no, i.transaction_id, i.bill_fen, i.ledger_fen, i.live_state, i.time, i.explanation, i.suggested_action, r.status, r.decision, r.note, r.by, r.at FROM items i LEFT JOIN resolutions r ON r.key = i.key ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as Record<string, string | number | null>[];
+    return rows.map((r) => ({
         key: String(r.key), category: r.category as ItemRow['category'], outTradeNo: r.out_trade_no as string | null, transactionId: r.transaction_id as string | null,
         billFen: r.bill_fen as number | null, ledgerFen: r.ledger_fen as number | null, liveState: r.live_state as string | null, time: r.time as string | null,
         explanation: String(r.explanation), suggestedAction: String(r.suggested_action),
         resolution: r.status === null ? null : { status: r.status as ResolutionStatus, decision: r.decision as string | null, note: String(r.note), by: String(r.by), atIso: String(r.at) },
         openDays: openDaysOf(String(r.key)),
-      })),
-    };
+      }));
   }
 
   /**
@@ -367,7 +421,7 @@ export class Workspace {
   /** Items whose verdict a live state can settle, with the refund numbers their bill rows show. */
   queryable(categories: ReadonlySet<string>): { outTradeNo: string; outRefundNos: string[] }[] {
     const out: { outTradeNo: string; outRefundNos: string[] }[] = [];
-    for (const r of this.prepared('SELECT category, out_trade_no AS o, detail FROM items WHERE out_trade_no IS NOT NULL').all() as { category: string; o: string; detail: string }[]) {
+    for (const r of this.prepared('SELECT i.category, i.out_trade_no AS o, d.detail FROM items i JOIN details d ON d.seq = i.seq WHERE i.out_trade_no IS NOT NULL').all() as { category: string; o: string; detail: string }[]) {
       if (!categories.has(r.category)) continue;
       const item = JSON.parse(r.detail) as ReconcileItem;
       out.push({ outTradeNo: r.o, outRefundNos: (item.bill?.refunds ?? []).map((x) => x.outRefundNo).filter((x): x is string => x !== null && x !== '') });
