@@ -6,9 +6,12 @@
  */
 import module from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { markBuiltEntry } from '../worker-url.ts';
 import type { ImportFileOptions } from './read-file.ts';
 import type { BillColumns } from '../../shared/import/columns.ts';
 import type { BillType } from '../../shared/import/types.ts';
+
+markBuiltEntry(import.meta.url);
 
 // Each worker is a fresh Node instance: with the compile cache on, it reuses the stripped and
 // compiled modules of earlier runs instead of transpiling the importers again (~0.2 s).

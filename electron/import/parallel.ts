@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { importFile, type FileImport, type ImportFileOptions } from './read-file.ts';
+import { workerUrl } from '../worker-url.ts';
 import type { BillColumns } from '../../shared/import/columns.ts';
 import type { BillType } from '../../shared/import/types.ts';
 
@@ -39,7 +40,7 @@ export function transferablesOf(result: FileImport): ArrayBuffer[] {
 /** One file read on its own thread (the app: a big file never blocks the main process). */
 export function importInWorker(job: ImportJob, onBatch?: BatchListener): Promise<FileImport> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./import-worker.ts', import.meta.url), {
+    const worker = new Worker(workerUrl(new URL('./import-worker.ts', import.meta.url), 'import-worker'), {
       workerData: { path: job.path, options: job.options, ...(onBatch !== undefined && job.batchRows !== undefined ? { batchRows: job.batchRows } : {}) },
     });
     let settled = false;

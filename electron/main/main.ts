@@ -10,6 +10,9 @@ import { registerIpc } from './ipc/register.ts';
 import { createLogger } from './log.ts';
 import { isTrustedUrl } from './security.ts';
 import type { StoreLike } from './vault.ts';
+import { markBuiltEntry } from '../worker-url.ts';
+
+markBuiltEntry(import.meta.url);
 
 // A store whose file is damaged must not be wiped silently: the merchant profiles are in it.
 const store = new Store({ name: 'wxrecon', clearInvalidConfig: false }) as unknown as StoreLike;

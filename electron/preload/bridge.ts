@@ -3,7 +3,8 @@
  * invokes its own fixed name, and `on(event, listener)` for the known events only. The renderer
  * never names a channel, and never sees Electron's event object or ipcRenderer itself.
  */
-import { CHANNELS, EVENTS, type WxreconApi } from '../../shared/ipc/contract.ts';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../shared/ipc/names.ts';
+import type { WxreconApi } from '../../shared/ipc/contract.ts';
 
 export interface BridgeTransport {
   invoke(channel: string, payload: unknown): Promise<unknown>;
@@ -13,10 +14,10 @@ export interface BridgeTransport {
 
 export function buildBridge(transport: BridgeTransport): WxreconApi {
   const api: Record<string, unknown> = {};
-  for (const channel of CHANNELS) {
+  for (const channel of CHANNEL_NAMES) {
     api[channel] = (request: unknown) => transport.invoke(channel, request ?? {});
   }
-  const known = new Set<string>(EVENTS);
+  const known = new Set<string>(EVENT_NAMES);
   api.on = (event: string, listener: (payload: unknown) => void) => {
     if (!known.has(event)) throw new Error(`unknown event: ${event}`);
     return transport.subscribe(event, (payload) => listener(payload));

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../recon/types.ts';
+import type { CHANNEL_NAMES, EVENT_NAMES } from './names.ts';
 
 // ---- Building blocks
 
@@ -255,6 +256,12 @@ export type Response<C extends Channel> = z.output<(typeof channels)[C]['respons
 
 export const CHANNELS = Object.keys(channels) as Channel[];
 
+// The preload's name lists (names.ts) must be exactly these tables' keys: a channel added to one
+// and not the other fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelNamesMatch: Same<(typeof CHANNEL_NAMES)[number], Channel> = true;
+void channelNamesMatch;
+
 // ---- Events main sends (topic:past-tense)
 
 export const events = {
@@ -267,6 +274,8 @@ export const events = {
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 export const EVENTS = Object.keys(events) as EventName[];
+const eventNamesMatch: Same<(typeof EVENT_NAMES)[number], EventName> = true;
+void eventNamesMatch;
 
 /** The window API the preload exposes (`window.wxrecon`), derived from the tables. */
 export type WxreconApi = {

@@ -12,6 +12,7 @@ import { AppFailure } from '../../../shared/ipc/result.ts';
 import type { ItemRow, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem, ReconcileReport, ReconcileSummary } from '../../../shared/recon/types.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
+import { workerUrl } from '../../worker-url.ts';
 import { writeXlsxReport } from '../../report/xlsx-report.ts';
 import { PauseController, runQueries, type QueryRunProgress } from '../../query-run/run.ts';
 import { queryOrderForRecon } from '../../wechatpay/client.ts';
@@ -36,7 +37,7 @@ export interface WorkspaceServiceOptions {
 /** The default: the job on a worker, so the main process never blocks on a million rows. */
 export function runJobInWorker(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void): Promise<ReconcileJobResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./reconcile-worker.ts', import.meta.url), { workerData: input });
+    const worker = new Worker(workerUrl(new URL('./reconcile-worker.ts', import.meta.url), 'reconcile-worker'), { workerData: input });
     let settled = false;
     worker.on('message', (m: { type: 'progress'; progress: ReconcileJobProgress } | { type: 'done'; result: ReconcileJobResult } | { type: 'error'; error: { message: string; code: string | null; kind: string | null } }) => {
       if (m.type === 'progress') return onProgress(m.progress);

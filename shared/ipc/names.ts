@@ -1,0 +1,14 @@
+/**
+ * The contract's channel and event names alone, without their schemas: the sandboxed preload
+ * builds the bridge from these and must not carry zod (it can require nothing but electron).
+ * contract.ts checks, at compile time, that these lists and its tables name the same things.
+ */
+export const CHANNEL_NAMES = [
+  'app:info', 'vault:status', 'vault:set-session-only',
+  'merchants:list', 'merchants:save', 'merchants:delete', 'merchants:import-key-file', 'merchants:test-connection',
+  'demo:start', 'files:inspect',
+  'workspaces:list', 'workspaces:create', 'workspaces:open', 'workspaces:reconcile', 'workspaces:items', 'workspaces:resolve', 'workspaces:export', 'workspaces:in-transit', 'workspaces:delete',
+  'queries:start', 'queries:pause', 'queries:resume', 'queries:cancel',
+] as const;
+
+export const EVENT_NAMES = ['workspaces:progressed', 'queries:progressed', 'menu:invoked'] as const;
