@@ -19,6 +19,7 @@ export default defineConfig({
           main: resolve(root, 'electron/main/main.ts'),
           'reconcile-worker': resolve(root, 'electron/main/workspace/reconcile-worker.ts'),
           'import-worker': resolve(root, 'electron/import/import-worker.ts'),
+          'export-worker': resolve(root, 'electron/main/workspace/export-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -10,15 +10,15 @@ import { Worker } from 'node:worker_threads';
 import type { Lang } from '../../../shared/i18n/messages.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
 import type { ItemRow, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
-import type { ReconcileItem, ReconcileReport, ReconcileSummary } from '../../../shared/recon/types.ts';
+import type { ReconcileItem } from '../../../shared/recon/types.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
 import { workerUrl } from '../../worker-url.ts';
-import { writeXlsxReport } from '../../report/xlsx-report.ts';
 import { PauseController, runQueries, type QueryRunProgress } from '../../query-run/run.ts';
 import { queryOrderForRecon } from '../../wechatpay/client.ts';
 import type { MerchantProfile } from '../../wechatpay/profile.ts';
 import { Workspace, type InputFile, type InTransit, type ItemQuery, type WorkspaceSettings } from './store.ts';
 import type { ReconcileJobInput, ReconcileJobProgress, ReconcileJobResult } from './reconcile-job.ts';
+import type { ExportJobInput } from './export-job.ts';
 
 /** Categories whose verdict a live trade state can settle (as `reconcile --query`). */
 const LIVE_SETTLES: ReadonlySet<string> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
@@ -32,6 +32,29 @@ export interface WorkspaceServiceOptions {
   runJob?: (input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void) => Promise<ReconcileJobResult>;
   /** The client profile of a merchant, from the vault. */
   profileOf: (merchantId: string) => Promise<MerchantProfile>;
+  /** Writes a report; a worker by default. */
+  runExport?: (input: ExportJobInput) => Promise<{ path: string; sizeBytes: number }>;
+}
+
+/** The report writer on a worker, with a small young generation (less memory for the same speed). */
+export function exportInWorker(input: ExportJobInput): Promise<{ path: string; sizeBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl(new URL('./export-worker.ts', import.meta.url), 'export-worker'), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    let settled = false;
+    worker.on('message', (m: { type: 'done'; result: { path: string; sizeBytes: number } } | { type: 'error'; error: { message: string; code: string | null } }) => {
+      settled = true;
+      if (m.type === 'done') resolve(m.result);
+      else reject(new AppFailure(m.error.code === 'invalid-request' ? 'invalid-request' : 'io', m.error.message));
+      void worker.terminate();
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new AppFailure('internal', `report worker exited with code ${code}`));
+    });
+  });
 }
 
 /** The default: the job on a worker, so the main process never blocks on a million rows. */
@@ -61,6 +84,7 @@ export class WorkspaceService {
   private readonly now: () => Date;
   private readonly runJob: NonNullable<WorkspaceServiceOptions['runJob']>;
   private readonly profileOf: WorkspaceServiceOptions['profileOf'];
+  private readonly runExport: NonNullable<WorkspaceServiceOptions['runExport']>;
   private readonly busy = new Set<string>();
   private readonly runs = new Map<string, { pause: PauseController; abort: AbortController }>();
 
@@ -69,6 +93,7 @@ export class WorkspaceService {
     this.now = o.now ?? (() => new Date());
     this.runJob = o.runJob ?? runJobInWorker;
     this.profileOf = o.profileOf;
+    this.runExport = o.runExport ?? exportInWorker;
   }
 
   private with<T>(id: string, fn: (w: Workspace) => T): T {
@@ -170,27 +195,10 @@ export class WorkspaceService {
     return out.sort((a, b) => b.openDays - a.openDays || (a.outTradeNo < b.outTradeNo ? -1 : 1));
   }
 
-  /** The whole report, rebuilt from the database (for export). */
-  report(id: string, lang: Lang): ReconcileReport {
-    return this.with(id, (w) => {
-      const summary = w.result() as ReconcileSummary | null;
-      if (summary === null) throw new AppFailure('invalid-request', '工作区还没有核对结果，请先核对');
-      const items: ReconcileItem[] = [];
-      const page = 5_000;
-      for (let offset = 0; ; offset += page) {
-        const { rows } = w.items({ offset, limit: page, sort: 'category' });
-        for (const r of rows) items.push(w.item(r.key)!);
-        if (rows.length < page) break;
-      }
-      const inputs = w.inputs();
-      return { summary, items, meta: { generatedAt: this.now().toISOString(), tool: 'wxrecon 0.1.0', lang, inputs: inputs.map((f) => ({ role: f.role, file: f.path, sha256: f.sha256, sizeBytes: f.sizeBytes, kind: f.role === 'bill' ? 'trade-bill' : 'ledger', rows: f.rows, integrity: 'ok', dateRange: null })) } };
-    });
-  }
-
+  /** Writes the report (.xlsx) on a worker: a big report never holds up the main process. */
   async exportReport(id: string, path: string, lang: Lang): Promise<{ path: string; sizeBytes: number }> {
-    const report = this.report(id, lang);
-    await writeXlsxReport(path, report, { lang });
-    return { path, sizeBytes: (await sha256FileSized(path)).sizeBytes };
+    this.detail(id);
+    return this.runExport({ root: this.root, id, path, lang, generatedAtIso: this.now().toISOString() });
   }
 
   // ---- Live queries: a job per workspace, pausable, cancellable, resumable from its journal.

@@ -1,7 +1,8 @@
 /**
  * The built app (`npm run build`): the preload bundle needs nothing but electron (a sandboxed
  * preload can require nothing else), and the main bundle's workers run from the build — a
- * workspace reconciled by out/main/reconcile-worker.js, which starts out/main/import-worker.js.
+ * workspace reconciled by out/main/reconcile-worker.js, which starts out/main/import-worker.js,
+ * and its report written by out/main/export-worker.js.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,17 @@ describe('the build', () => {
       const ws = Workspace.open(root, 'built');
       expect(ws.inputs().map((f) => f.rows)).toEqual([8, 10]);
       ws.close();
+      // And the built report writer, with its small young generation.
+      const exported = await new Promise<{ type: string; result?: { sizeBytes: number } }>((ok, bad) => {
+        const w = new Worker(join(OUT, 'main', 'export-worker.js'), { workerData: { root, id: 'built', path: join(root, 'r.xlsx'), lang: 'zh-CN', generatedAtIso: '2026-11-27T01:00:00.000Z' }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+        w.once('message', (m) => {
+          ok(m as never);
+          void w.terminate();
+        });
+        w.once('error', bad);
+      });
+      expect(exported.type).toBe('done');
+      expect(exported.result!.sizeBytes).toBeGreaterThan(1000);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
