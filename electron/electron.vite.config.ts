@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -37,6 +38,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
+    plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -10,12 +10,13 @@ import type { Lang } from '../../shared/i18n/messages.ts';
 import { renderMessage, renderWarning } from '../../shared/i18n/messages.ts';
 import { MerchantInputSchema, type FileSummary } from '../../shared/ipc/contract.ts';
 import { importInWorker } from '../import/parallel.ts';
-import { startSimulator, type Simulator } from '../simulator/server.ts';
+import { startSimulator, type SimFaults, type Simulator } from '../simulator/server.ts';
 import { newDemoMerchant } from '../simulator/demo-merchant.ts';
 import { DEMO_DATE, demoBillCsv, demoLedgerCsv, demoOrders } from '../simulator/demo-data.ts';
 import { closePools, downloadBill } from '../wechatpay/client.ts';
 import { createPublicKey } from 'node:crypto';
 import type { Handlers } from './ipc/register.ts';
+import { AppFailure } from '../../shared/ipc/result.ts';
 import { MerchantRepository } from './merchants.ts';
 import { KeyVault, type SafeStorageLike, type StoreLike } from './vault.ts';
 import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/service.ts';
@@ -30,6 +31,10 @@ export interface MainDeps {
   lang: () => Lang;
   now?: () => Date;
   runJob?: WorkspaceServiceOptions['runJob'];
+  /** Faults for the demo simulator (tests: a slow one, to pause or cancel a query run). */
+  demoFaults?: SimFaults;
+  /** The system's file dialogs (Electron's `dialog`); absent, picking returns nothing. */
+  pickFiles?: (purpose: 'bill' | 'ledger' | 'key' | 'report', multiple: boolean, defaultName?: string) => Promise<string[]>;
 }
 
 export interface MainServices {
@@ -64,7 +69,7 @@ export function createMainServices(deps: MainDeps): MainServices {
   const startDemo = async () => {
     const demo = newDemoMerchant();
     // A fresh simulator per app session: its keys are made anew, so the demo profile is too.
-    simulator ??= startSimulator({ orders: demoOrders(), merchant: demo.merchant, wechatpay: demo.wechatpay! });
+    simulator ??= startSimulator({ orders: demoOrders(), merchant: demo.merchant, wechatpay: demo.wechatpay!, ...(deps.demoFaults ? { faults: deps.demoFaults } : {}) });
     let sim: Simulator;
     try {
       sim = await simulator;
@@ -113,12 +118,18 @@ export function createMainServices(deps: MainDeps): MainServices {
       return { merchant: summary, bills: [bill], ledgers: [ledger] };
     },
 
+    'files:pick': async (r) => ({ paths: deps.pickFiles === undefined ? [] : await deps.pickFiles(r.purpose, r.multiple, r.defaultName) }),
     'files:inspect': async (r) => Promise.all(r.paths.map((p) => inspect(p, r.lang))),
 
     'workspaces:list': async () => workspaces.list(),
     'workspaces:create': async (r) => workspaces.create(r),
     'workspaces:open': async (r) => workspaces.detail(r.id),
     'workspaces:reconcile': async (r, ctx) => workspaces.reconcile(r.id, r.lang, ctx.emit),
+    'workspaces:item': async (r) => {
+      const item = workspaces.item(r.id, r.key);
+      if (item === null) throw new AppFailure('not-found', '没有这一条差异');
+      return { item, history: workspaces.history(r.id, r.key) };
+    },
     'workspaces:items': async (r) => workspaces.items(r),
     'workspaces:resolve': async (r) => workspaces.resolve(r.id, r.keys, { status: r.status, decision: r.decision, note: r.note, by: r.by }),
     'workspaces:export': async (r) => workspaces.exportReport(r.id, r.path, r.lang),

@@ -2,7 +2,7 @@
  * The app's entry: Electron's objects handed to the services (safeStorage, electron-store, the
  * user's folders), the IPC contract registered through its gate, and the window started.
  */
-import { app, ipcMain, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import Store from 'electron-store';
 import { startApp } from './index.ts';
 import { createMainServices } from './handlers.ts';
@@ -25,6 +25,20 @@ const services = createMainServices({
   version: app.getVersion(),
   isPackaged: app.isPackaged,
   lang,
+  pickFiles: async (purpose, multiple, defaultName) => {
+    const win = BrowserWindow.getFocusedWindow() ?? undefined;
+    const zh = lang() === 'zh-CN';
+    if (purpose === 'report') {
+      const r = await (win ? dialog.showSaveDialog(win, { defaultPath: defaultName, filters: [{ name: zh ? 'Excel 工作簿' : 'Excel workbook', extensions: ['xlsx'] }] }) : dialog.showSaveDialog({ defaultPath: defaultName }));
+      return r.canceled || r.filePath === undefined ? [] : [r.filePath];
+    }
+    const filters = purpose === 'key'
+      ? [{ name: zh ? '密钥或证书' : 'Key or certificate', extensions: ['pem', 'crt', 'cer'] }]
+      : [{ name: zh ? '账单或台账' : 'Bill or ledger', extensions: ['csv', 'txt', 'xlsx', 'xls', 'gz'] }, { name: zh ? '所有文件' : 'All files', extensions: ['*'] }];
+    const options = { properties: multiple ? (['openFile', 'multiSelections'] as const) : (['openFile'] as const), filters };
+    const r = await (win ? dialog.showOpenDialog(win, { ...options, properties: [...options.properties] }) : dialog.showOpenDialog({ ...options, properties: [...options.properties] }));
+    return r.canceled ? [] : r.filePaths;
+  },
 });
 const log = createLogger(app.getPath('logs'));
 

@@ -225,6 +225,8 @@ export const channels = {
   /** The demo: the built-in simulator as the merchant, and a demo day's bill (fetched through the API) and ledger. */
   'demo:start': { request: Empty, response: z.object({ merchant: MerchantSummarySchema, bills: z.array(FilePath), ledgers: z.array(FilePath) }) },
 
+  /** The system's file dialog (open: bills, ledgers, key files; save: the report). Empty when cancelled. */
+  'files:pick': { request: z.object({ purpose: z.enum(['bill', 'ledger', 'key', 'report']), multiple: z.boolean().default(false), defaultName: z.string().max(200).optional() }).strict(), response: z.object({ paths: z.array(FilePath) }) },
   'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN') }).strict(), response: z.array(FileSummarySchema) },
 
   'workspaces:list': { request: Empty, response: z.array(WorkspaceSummarySchema) },
@@ -234,6 +236,8 @@ export const channels = {
   },
   'workspaces:open': { request: ById, response: WorkspaceDetailSchema },
   'workspaces:reconcile': { request: z.object({ id: Id, lang: Lang.default('zh-CN') }).strict(), response: WorkspaceDetailSchema },
+  /** One item whole (bill, ledger and live views) with its decisions' history, for the detail panel. */
+  'workspaces:item': { request: z.object({ id: Id, key: z.string().min(1).max(300) }).strict(), response: z.object({ item: z.unknown(), history: z.array(ResolutionSchema) }) },
   'workspaces:items': { request: ItemQuerySchema, response: z.object({ total: z.number().int(), rows: z.array(ItemRowSchema) }) },
   'workspaces:resolve': {
     request: z.object({ id: Id, keys: z.array(z.string()).min(1).max(1_000_000), status: ResolutionStatusSchema, decision: z.string().max(100).nullable().default(null), note: z.string().max(2000).default(''), by: z.string().max(100).default('') }).strict(),

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Lang } from '../../../shared/i18n/messages.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
-import type { ItemRow, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
+import type { ItemRow, Resolution, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem } from '../../../shared/recon/types.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
 import { workerUrl } from '../../worker-url.ts';
@@ -173,6 +173,10 @@ export class WorkspaceService {
 
   item(id: string, key: string): ReconcileItem | null {
     return this.with(id, (w) => w.item(key));
+  }
+
+  history(id: string, key: string): Resolution[] {
+    return this.with(id, (w) => w.history(key));
   }
 
   resolve(id: string, keys: string[], r: { status: ResolutionStatus; decision: string | null; note: string; by: string }): { updated: number; locked: number } {

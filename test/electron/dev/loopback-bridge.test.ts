@@ -13,7 +13,6 @@ import { createMainServices, type MainServices } from '../../../electron/main/ha
 import { runReconcileJob } from '../../../electron/main/workspace/reconcile-job.ts';
 import { fakeSafeStorage, memoryStore } from '../../helpers/fake-electron.ts';
 import { launchChromium, SKIP_BROWSER } from '../../helpers/browser.ts';
-import { ensureBuilt, ROOT } from '../../helpers/build.ts';
 
 let dir: string;
 let services: MainServices;
@@ -94,33 +93,3 @@ describe.skipIf(SKIP_BROWSER)('the loopback bridge in Chromium', () => {
   });
 });
 
-describe.skipIf(SKIP_BROWSER)('the built renderer over the bridge', () => {
-  it('runs the first-run demo through every layer and lists what it found', async () => {
-    await ensureBuilt();
-    const root = ROOT;
-    const user = mkdtempSync(join(tmpdir(), 'wxrecon-first-run-'));
-    const fresh = createMainServices({ userDataDir: user, store: memoryStore(), safeStorage: fakeSafeStorage('basic_text'), platform: 'linux', version: '0.1.0', isPackaged: false, lang: () => 'zh-CN', runJob: runReconcileJob });
-    const served = await startLoopbackBridge({ handlers: fresh.handlers, rendererDir: join(root, 'out/renderer') });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    try {
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      await page.addInitScript(served.script);
-      await page.goto(`${served.url}/`);
-      await page.waitForSelector('tr[data-key="DEMO-1008"]', { timeout: 30_000 });
-      expect(await page.textContent('#status')).toBe('演示 2026-11-26：6 笔差异待处理');
-      expect(await page.textContent('.meta')).toContain('本机没有钥匙串');
-      expect(await page.textContent('tr[data-key="DEMO-1008"]')).toContain('88.00');
-      const dir = join(root, 'test-artifacts');
-      (await import('node:fs')).mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: join(dir, 'first-run-demo.png'), fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-      await served.close();
-      await fresh.shutdown();
-      rmSync(user, { recursive: true, force: true });
-    }
-  });
-});

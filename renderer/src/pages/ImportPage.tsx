@@ -1,0 +1,187 @@
+/**
+ * New reconciliation: pick several bills and ledgers at once (the system dialog, or a pasted path),
+ * see what each file is before anything runs — kind, bill type, layout, encoding, rows, dates, the
+ * summary check, every warning in plain words — choose the merchant whose live states settle doubtful
+ * orders, and reconcile with a progress bar.
+ */
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Collapse, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { FileSummary, MerchantSummary } from '../../../shared/ipc/contract.ts';
+import { call, on } from '../api.ts';
+import { useUi } from '../context.ts';
+import { go } from '../router.ts';
+
+type Role = 'bill' | 'ledger';
+
+/** One line per kind of warning (a damaged 1M-row file repeats one problem on every row), with how often. */
+function groupWarnings(ws: FileSummary['warnings']): { code: string; message: string; count: number }[] {
+  const by = new Map<string, { code: string; message: string; count: number }>();
+  for (const w of ws) {
+    const g = by.get(w.code);
+    if (g === undefined) by.set(w.code, { ...w });
+    else g.count += w.count;
+  }
+  return [...by.values()];
+}
+interface Picked {
+  role: Role;
+  path: string;
+  summary: FileSummary | null;
+  error: string | null;
+}
+
+export function ImportPage() {
+  const { t } = useUi();
+  const [files, setFiles] = useState<Picked[]>([]);
+  const [merchants, setMerchants] = useState<MerchantSummary[]>([]);
+  const [merchantId, setMerchantId] = useState<string | null>(null);
+  const [name, setName] = useState(() => `${t.newRecon} ${new Date().toISOString().slice(0, 10)}`);
+  const [window_, setWindow] = useState(30);
+  const [tolerance, setTolerance] = useState(0);
+  const [paths, setPaths] = useState<Record<Role, string>>({ bill: '', ledger: '' });
+  const [running, setRunning] = useState<{ phase: string; percent: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    call('merchants:list', {}).then((m) => {
+      setMerchants(m);
+      if (m.length > 0) setMerchantId(m[0]!.id);
+    }, () => undefined);
+  }, []);
+
+  const add = async (role: Role, newPaths: string[]) => {
+    const fresh = newPaths.map((p) => p.trim()).filter((p) => p !== '' && !files.some((f) => f.path === p));
+    if (fresh.length === 0) return;
+    setFiles((old) => [...old, ...fresh.map((path) => ({ role, path, summary: null, error: null }))]);
+    try {
+      const summaries = await call('files:inspect', { paths: fresh });
+      setFiles((old) => old.map((f) => {
+        const s = summaries.find((x) => x.path === f.path);
+        return s === undefined ? f : { ...f, summary: s, error: s.error?.message ?? null };
+      }));
+    } catch (e) {
+      setFiles((old) => old.map((f) => (fresh.includes(f.path) ? { ...f, error: (e as Error).message } : f)));
+    }
+  };
+
+  const pick = async (role: Role) => {
+    try {
+      const r = await call('files:pick', { purpose: role, multiple: true });
+      await add(role, r.paths);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const kindText = (s: FileSummary) => ({ 'trade-bill': t.kindTradeBill, 'fund-flow-bill': t.kindFundFlow, 'personal-bill': t.kindPersonal, ledger: t.kindLedger, unknown: t.kindUnknown }[s.kind]);
+  const wrongKind = (f: Picked) => f.summary !== null && (f.role === 'bill' ? f.summary.kind !== 'trade-bill' : f.summary.kind !== 'ledger');
+  const bills = files.filter((f) => f.role === 'bill');
+  const ready = bills.length > 0 && files.every((f) => f.summary !== null && f.error === null && !wrongKind(f));
+
+  const run = async () => {
+    setError(null);
+    setRunning({ phase: t.reading, percent: 5 });
+    const off = on('workspaces:progressed', (p) => {
+      const base = { reading: 5, reconciling: 60, writing: 80, done: 100 }[p.phase];
+      const share = p.phase === 'reading' && p.total > 0 ? (p.done / p.total) * 50 : 0;
+      setRunning({ phase: { reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase], percent: Math.round(base + share) });
+    });
+    try {
+      const ws = await call('workspaces:create', {
+        name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path),
+        settings: { crossDayWindowMinutes: window_, amountToleranceFen: tolerance },
+      });
+      await call('workspaces:reconcile', { id: ws.id });
+      go({ page: 'workspace', id: ws.id, tab: 'items' });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      off();
+      setRunning(null);
+    }
+  };
+
+  const picker = (role: Role) => (
+    <Space.Compact style={{ width: '100%' }}>
+      <Button onClick={() => pick(role)} data-testid={`pick-${role}`}>{t.pickFiles}</Button>
+      <Input
+        placeholder={t.pathPlaceholder}
+        value={paths[role]}
+        data-testid={`path-${role}`}
+        onChange={(e) => setPaths((p) => ({ ...p, [role]: e.target.value }))}
+        onPressEnter={() => {
+          void add(role, [paths[role]]);
+          setPaths((p) => ({ ...p, [role]: '' }));
+        }}
+      />
+      <Button data-testid={`add-${role}`} onClick={() => {
+        void add(role, [paths[role]]);
+        setPaths((p) => ({ ...p, [role]: '' }));
+      }}>{t.addPath}</Button>
+    </Space.Compact>
+  );
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={4} style={{ margin: 0 }}>{t.newRecon}</Typography.Title>
+      {error !== null && <Alert type="error" showIcon message={t.error} description={error} closable onClose={() => setError(null)} />}
+      <Card>
+        <Form layout="vertical">
+          <Form.Item label={t.bills} required>{picker('bill')}</Form.Item>
+          <Form.Item label={t.ledgers}>{picker('ledger')}</Form.Item>
+        </Form>
+        <Table<Picked>
+          size="small"
+          rowKey="path"
+          pagination={false}
+          dataSource={files}
+          locale={{ emptyText: ' ' }}
+          columns={[
+            { title: t.name, key: 'name', render: (_, f) => <Tooltip title={f.path}><span>{f.summary?.name ?? f.path.split(/[\\/]/).pop()}</span></Tooltip> },
+            { title: t.kind, key: 'kind', render: (_, f) => (f.summary === null ? (f.error ? '—' : t.loading) : <Tag color={wrongKind(f) ? 'red' : 'blue'}>{kindText(f.summary)}</Tag>) },
+            { title: t.billType, key: 'bt', render: (_, f) => f.summary?.billType ?? '—' },
+            { title: t.layout, key: 'layout', render: (_, f) => f.summary?.layout ?? '—' },
+            { title: t.encoding, key: 'enc', render: (_, f) => f.summary ? `${f.summary.format}${f.summary.encoding ? ` · ${f.summary.encoding}` : ''}` : '—' },
+            { title: t.rows, key: 'rows', align: 'right', render: (_, f) => f.summary?.rows.toLocaleString() ?? '—' },
+            { title: t.dateRange, key: 'dates', render: (_, f) => (f.summary?.dateRange ? (f.summary.dateRange[0] === f.summary.dateRange[1] ? f.summary.dateRange[0] : `${f.summary.dateRange[0]} – ${f.summary.dateRange[1]}`) : '—') },
+            { title: t.integrity, key: 'int', render: (_, f) => (f.summary === null ? '—' : <Tag color={{ ok: 'green', mismatch: 'red', 'no-summary': 'default' }[f.summary.integrity]}>{{ ok: t.integrityOk, mismatch: t.integrityMismatch, 'no-summary': t.integrityNone }[f.summary.integrity]}</Tag>) },
+            {
+              title: t.warnings, key: 'warn', render: (_, f) => (
+                <Space direction="vertical" size={0}>
+                  {f.error !== null && <Typography.Text type="danger">{f.error}</Typography.Text>}
+                  {groupWarnings(f.summary?.warnings ?? []).map((w) => (
+                    <Typography.Text key={w.code} type="warning" data-testid="file-warning">{w.message}{w.count > 1 ? `（${t.rows} ${w.count}）` : ''}</Typography.Text>
+                  ))}
+                </Space>
+              ),
+            },
+            { title: '', key: 'x', render: (_, f) => <Button type="link" size="small" onClick={() => setFiles((old) => old.filter((x) => x.path !== f.path))}>{t.del}</Button> },
+          ]}
+        />
+      </Card>
+      <Card>
+        <Form layout="inline">
+          <Form.Item label={t.name}><Input value={name} onChange={(e) => setName(e.target.value)} style={{ width: 260 }} /></Form.Item>
+          <Form.Item label={t.merchant}>
+            <Select
+              style={{ width: 240 }}
+              value={merchantId ?? ''}
+              onChange={(v) => setMerchantId(v === '' ? null : v)}
+              options={[...merchants.map((m) => ({ value: m.id, label: `${m.name}（${m.mchid}）` })), { value: '', label: t.noMerchant }]}
+            />
+          </Form.Item>
+        </Form>
+        <Collapse ghost items={[{ key: 's', label: t.settings, children: (
+          <Form layout="inline">
+            <Form.Item label={t.crossDayWindow}><InputNumber min={0} max={720} value={window_} onChange={(v) => setWindow(v ?? 30)} /></Form.Item>
+            <Form.Item label={t.tolerance}><InputNumber min={0} max={100000} value={tolerance} onChange={(v) => setTolerance(v ?? 0)} /></Form.Item>
+          </Form>
+        ) }]} />
+        <Space>
+          <Button type="primary" disabled={!ready || running !== null} onClick={run} data-testid="run">{t.createAndRun}</Button>
+          {running !== null && <Progress percent={running.percent} size="small" style={{ width: 240 }} format={() => running.phase} />}
+        </Space>
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,398 @@
+/**
+ * One reconciliation: the discrepancies (a table that stays smooth with a million rows, filtered by
+ * category and state, searched by order number, sorted by amount or time), a detail panel with the
+ * bill, ledger and live views side by side and the decision (status, decision, required note, for
+ * one item or a selection; resolved items locked with who and when), live queries with progress,
+ * pause and cancel, the summary with control totals and charts, and the export.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Progress, Radio, Row, Select, Space, Statistic, Tabs, Tag, Timeline, Typography } from 'antd';
+import type { ItemRow, ResolutionStatus, WorkspaceDetail } from '../../../shared/ipc/contract.ts';
+import type { ReconcileItem, ReconcileSummary } from '../../../shared/recon/types.ts';
+import { CATEGORIES } from '../../../shared/recon/types.ts';
+import { call, on } from '../api.ts';
+import { useUi } from '../context.ts';
+import { format, type Messages } from '../i18n.ts';
+import { formatFen } from '../format.ts';
+import { go } from '../router.ts';
+import { VirtualTable, type VirtualColumn } from '../components/VirtualTable.tsx';
+import { Chart } from '../components/Chart.tsx';
+import { CATEGORY_TEXT, ACTION_TEXT } from '../labels.ts';
+
+type Sort = 'category' | 'amount-desc' | 'amount-asc' | 'time-asc' | 'time-desc';
+const STATUS_COLORS: Record<ResolutionStatus, string> = { open: 'default', 'in-progress': 'processing', resolved: 'success' };
+
+function statusText(t: Messages, s: ResolutionStatus): string {
+  return { open: t.statusOpen, 'in-progress': t.statusInProgress, resolved: t.statusResolved }[s];
+}
+
+export function WorkspacePage(props: { id: string; tab: 'items' | 'summary' | 'export' }) {
+  const { t, lang } = useUi();
+  const [detail, setDetail] = useState<WorkspaceDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [query, setQuery] = useState<{ done: number; total: number; failed: number; rate: number; eta: number | null; paused: boolean } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    call('workspaces:open', { id: props.id }).then((d) => live && setDetail(d), (e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [props.id, version]);
+
+  useEffect(() => on('queries:progressed', (p) => {
+    if (p.workspaceId !== props.id) return;
+    setQuery({ done: p.progress.done, total: p.progress.total, failed: p.progress.failed, rate: p.progress.ratePerSec, eta: p.progress.etaSec, paused: p.progress.paused });
+  }), [props.id]);
+
+  const runQueries = async () => {
+    setError(null);
+    setQuery({ done: 0, total: 0, failed: 0, rate: 0, eta: null, paused: false });
+    try {
+      await call('queries:start', { workspaceId: props.id, lang });
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setQuery(null);
+    }
+  };
+
+  if (error !== null && detail === null) return <Alert type="error" showIcon message={t.error} description={error} />;
+  if (detail === null) return <Card loading />;
+
+  const summary = detail.summary as ReconcileSummary | null;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space align="baseline" style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Space align="baseline">
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="workspace-name">{detail.name}</Typography.Title>
+          <Typography.Text type="secondary">{detail.days.join('、')}</Typography.Text>
+          <Tag color={detail.openCount > 0 ? 'orange' : 'green'} data-testid="open-count">{format(t.items, { n: detail.openCount })}</Tag>
+        </Space>
+        <Space>
+          {query === null ? (
+            <Button onClick={runQueries} disabled={detail.merchantId === null} data-testid="query-live">{t.queryLive}</Button>
+          ) : (
+            <>
+              <Progress
+                percent={query.total > 0 ? Math.round(((query.done + query.failed) / query.total) * 100) : 0}
+                size="small"
+                style={{ width: 200 }}
+                status={query.paused ? 'normal' : 'active'}
+              />
+              <Typography.Text type="secondary" data-testid="query-progress">
+                {format(t.queryProgress, { done: query.done + query.failed, total: query.total, rate: query.rate.toFixed(1), eta: query.eta === null ? '' : format(t.etaText, { s: Math.ceil(query.eta) }) })}
+              </Typography.Text>
+              <Button size="small" data-testid="query-pause" onClick={() => void call(query.paused ? 'queries:resume' : 'queries:pause', { workspaceId: props.id }).then((r) => setQuery((q) => (q === null ? q : { ...q, paused: r.paused })))}>
+                {query.paused ? t.resume : t.pause}
+              </Button>
+              <Button size="small" danger data-testid="query-cancel" onClick={() => void call('queries:cancel', { workspaceId: props.id })}>{t.cancel}</Button>
+            </>
+          )}
+        </Space>
+      </Space>
+      {error !== null && <Alert type="error" showIcon message={t.error} description={error} closable onClose={() => setError(null)} />}
+      <Tabs
+        activeKey={props.tab}
+        onChange={(k) => go({ page: 'workspace', id: props.id, tab: k as 'items' | 'summary' | 'export' })}
+        items={[
+          { key: 'items', label: t.discrepancies, children: <Items id={props.id} version={version} onChanged={() => setVersion((v) => v + 1)} /> },
+          { key: 'summary', label: t.summary, children: summary === null ? <Empty /> : <SummaryView summary={summary} detail={detail} /> },
+          { key: 'export', label: t.export, children: <ExportView id={props.id} name={detail.name} /> },
+        ]}
+      />
+    </Space>
+  );
+}
+
+function Items(props: { id: string; version: number; onChanged: () => void }) {
+  const { t, lang } = useUi();
+  const [categories, setCategories] = useState<string[]>([]);
+  const [statuses, setStatuses] = useState<ResolutionStatus[]>([]);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<Sort>('category');
+  const [total, setTotal] = useState<number | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [active, setActive] = useState<ItemRow | null>(null);
+  const [bulk, setBulk] = useState(false);
+  const searchBox = useRef<{ focus: () => void } | null>(null);
+  const filter = useMemo(() => ({ id: props.id, sort, ...(categories.length > 0 ? { categories: categories as ItemRow['category'][] } : {}), ...(statuses.length > 0 ? { statuses } : {}), ...(search.trim() !== '' ? { search: search.trim() } : {}) }), [props.id, sort, categories, statuses, search]);
+  const resetKey = JSON.stringify(filter) + props.version;
+
+  useEffect(() => {
+    let live = true;
+    call('workspaces:items', { ...filter, offset: 0, limit: 1 }).then((r) => live && setTotal(r.total), () => live && setTotal(0));
+    return () => {
+      live = false;
+    };
+  }, [resetKey]);
+
+  useEffect(() => {
+    // Ctrl/⌘+F: the search box; Escape closes the panel.
+    const key = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        searchBox.current?.focus();
+      }
+      if (e.key === 'Escape') setActive(null);
+    };
+    addEventListener('keydown', key);
+    return () => removeEventListener('keydown', key);
+  }, []);
+
+  const fetchRows = useCallback((offset: number, limit: number) => call('workspaces:items', { ...filter, offset, limit }).then((r) => r.rows), [resetKey]);
+
+  const columns: VirtualColumn<ItemRow>[] = [
+    { key: 'category', title: t.category, widthPx: 120, render: (r) => CATEGORY_TEXT[lang][r.category] ?? r.category },
+    { key: 'order', title: t.orderNo, widthPx: 190, render: (r) => r.outTradeNo ?? '—' },
+    { key: 'bill', title: t.billAmount, widthPx: 110, align: 'right', render: (r) => (r.billFen === null ? '—' : formatFen(r.billFen, lang)) },
+    { key: 'ledger', title: t.ledgerAmount, widthPx: 110, align: 'right', render: (r) => (r.ledgerFen === null ? '—' : formatFen(r.ledgerFen, lang)) },
+    { key: 'live', title: t.liveState, widthPx: 110, render: (r) => r.liveState ?? '—' },
+    { key: 'time', title: t.time, widthPx: 160, render: (r) => r.time ?? '—' },
+    { key: 'status', title: t.status, widthPx: 110, render: (r) => <Tag color={STATUS_COLORS[r.resolution?.status ?? 'open']}>{statusText(t, r.resolution?.status ?? 'open')}{r.openDays !== null ? ` · ${format(t.daysOpen, { n: r.openDays })}` : ''}</Tag> },
+    { key: 'explanation', title: t.explanation, widthPx: 460, render: (r) => r.explanation },
+  ];
+
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 8, minWidth: 0 }}>
+      <Space wrap>
+        <Select mode="multiple" allowClear placeholder={t.allCategories} style={{ minWidth: 220 }} value={categories} onChange={setCategories} data-testid="filter-category"
+          options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_TEXT[lang][c] ?? c }))} />
+        <Select mode="multiple" allowClear placeholder={t.allStatuses} style={{ minWidth: 180 }} value={statuses} onChange={setStatuses}
+          options={(['open', 'in-progress', 'resolved'] as const).map((s) => ({ value: s, label: statusText(t, s) }))} />
+        <Input.Search ref={(r) => { searchBox.current = r; }} allowClear placeholder={t.search} style={{ width: 300 }} onSearch={setSearch} data-testid="search" />
+        <Select style={{ width: 160 }} value={sort} onChange={setSort} data-testid="sort"
+          options={[['category', t.sortCategory], ['amount-desc', t.sortAmountDesc], ['amount-asc', t.sortAmountAsc], ['time-asc', t.sortTimeAsc], ['time-desc', t.sortTimeDesc]].map(([value, label]) => ({ value, label }))} />
+        <Typography.Text type="secondary" data-testid="items-total">{total === null ? t.loading : format(t.items, { n: total.toLocaleString() })}</Typography.Text>
+        {selected.size > 0 && (
+          <>
+            <Typography.Text>{format(t.selected, { n: selected.size })}</Typography.Text>
+            <Button size="small" type="primary" onClick={() => setBulk(true)} data-testid="resolve-selected">{t.resolveSelected}</Button>
+          </>
+        )}
+      </Space>
+      {total === 0 ? (
+        <Empty description={t.empty} />
+      ) : (
+        <VirtualTable<ItemRow>
+          columns={columns}
+          total={total ?? 0}
+          fetchRows={fetchRows}
+          rowKey={(r) => r.key}
+          resetKey={resetKey}
+          heightPx={Math.max(320, innerHeight - 300)}
+          selected={selected}
+          onSelectedChange={setSelected}
+          activeKey={active?.key ?? null}
+          onActivate={setActive}
+          storageKey="wxrecon.columns.items"
+          emptyText={t.empty}
+          loadingText={t.loading}
+        />
+      )}
+      {active !== null && <ItemDrawer id={props.id} row={active} onClose={() => setActive(null)} onSaved={() => { setActive(null); props.onChanged(); }} />}
+      {bulk && <ResolveModalAsDrawer id={props.id} keys={[...selected]} onClose={() => setBulk(false)} onSaved={() => { setBulk(false); setSelected(new Set()); props.onChanged(); }} />}
+    </div>
+  );
+}
+
+function side(t: Messages, lang: 'zh-CN' | 'en', title: string, fields: [string, string | null | undefined][]) {
+  return (
+    <Card size="small" title={title} style={{ height: '100%' }}>
+      {fields.length === 0 ? <Typography.Text type="secondary">{t.none}</Typography.Text> : <Descriptions size="small" column={1} items={fields.map(([label, value], i) => ({ key: String(i), label, children: value === null || value === undefined || value === '' ? <Typography.Text type="secondary">{t.none}</Typography.Text> : value }))} />}
+    </Card>
+  );
+}
+
+function ItemDrawer(props: { id: string; row: ItemRow; onClose: () => void; onSaved: () => void }) {
+  const { t, lang } = useUi();
+  const [data, setData] = useState<{ item: ReconcileItem; history: NonNullable<ItemRow['resolution']>[] } | null>(null);
+  useEffect(() => {
+    let live = true;
+    call('workspaces:item', { id: props.id, key: props.row.key }).then((d) => live && setData({ item: d.item as ReconcileItem, history: d.history }), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [props.row.key]);
+  const item = data?.item;
+  const y = (fen: number | null | undefined) => (fen === null || fen === undefined ? null : formatFen(fen, lang));
+  const locked = props.row.resolution?.status === 'resolved';
+  const stateLabel = lang === 'zh-CN' ? '状态' : 'State';
+  const where = (file: string, line: number) => (lang === 'zh-CN' ? `${file.split(/[\\/]/).pop()} 第 ${line} 行` : `${file.split(/[\\/]/).pop()}, line ${line}`);
+  const fileLabel = lang === 'zh-CN' ? '文件' : 'File';
+  return (
+    <Drawer open width={Math.min(900, innerWidth - 120)} title={`${CATEGORY_TEXT[lang][props.row.category] ?? props.row.category} · ${props.row.outTradeNo ?? ''}`} onClose={props.onClose} data-testid="item-drawer">
+      {item === undefined ? (
+        <Card loading />
+      ) : (
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Alert type="info" showIcon message={item.explanation} description={`${t.action}：${ACTION_TEXT[lang][item.suggestedAction] ?? item.suggestedAction}`} />
+          <Row gutter={12}>
+            <Col span={8}>{side(t, lang, t.billSide, item.bill === null ? [] : [
+              [t.billAmount, y(item.bill.amountFen)], [t.transactionId, item.bill.transactionId], [t.time, item.bill.paidAt], [stateLabel, item.bill.state],
+              [t.refundAmount, item.bill.refundFen > 0 ? y(item.bill.refundFen) : null], [fileLabel, where(item.bill.file, item.bill.line)],
+            ])}</Col>
+            <Col span={8}>{side(t, lang, t.ledgerSide, item.ledger === null ? [] : [
+              [t.ledgerAmount, y(item.ledger.amountFen)], [stateLabel, item.ledger.stateRaw || item.ledger.state], [t.time, item.ledger.paidAt], [t.refundAmount, y(item.ledger.refundFen)],
+              [fileLabel, where(item.ledger.file, item.ledger.line)],
+            ])}</Col>
+            <Col span={8}>{side(t, lang, t.liveSide, item.live === null ? [] : [
+              [t.liveState, item.live.tradeState], [t.billAmount, y(item.live.totalFen)], [t.time, item.live.successTime],
+              [t.refundAmount, item.live.refunds ? y(item.live.refunds.refundFen) : null], [t.queriedAt, item.live.queriedAt], [t.requestId, item.live.requestId],
+            ])}</Col>
+          </Row>
+          {(data?.history.length ?? 0) > 0 && <Timeline items={data!.history.map((h) => ({ children: `${h.atIso.replace('T', ' ').slice(0, 19)} ${h.by} ${statusText(t, h.status)}${h.decision ? ` · ${h.decision}` : ''}${h.note ? `：${h.note}` : ''}` }))} />}
+          {locked ? (
+            <Alert type="success" showIcon message={format(t.lockedBy, { by: props.row.resolution!.by || '—', at: props.row.resolution!.atIso.replace('T', ' ').slice(0, 19) })} description={props.row.resolution!.note} />
+          ) : (
+            <ResolveForm id={props.id} keys={[props.row.key]} initial={props.row.resolution?.status ?? 'open'} onSaved={props.onSaved} />
+          )}
+        </Space>
+      )}
+    </Drawer>
+  );
+}
+
+function ResolveForm(props: { id: string; keys: string[]; initial: ResolutionStatus; onSaved: () => void }) {
+  const { t, by, setBy } = useUi();
+  const [status, setStatus] = useState<ResolutionStatus>(props.initial === 'open' ? 'in-progress' : props.initial);
+  const [decision, setDecision] = useState('');
+  const [note, setNote] = useState('');
+  const [who, setWho] = useState(by);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const save = async () => {
+    if (status === 'resolved' && note.trim() === '') {
+      setError(t.noteRequired);
+      return;
+    }
+    setSaving(true);
+    try {
+      await call('workspaces:resolve', { id: props.id, keys: props.keys, status, decision: decision.trim() === '' ? null : decision.trim(), note: note.trim(), by: who.trim() });
+      setBy(who.trim());
+      props.onSaved();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Card size="small" title={`${t.resolve}${props.keys.length > 1 ? `（${format(t.selected, { n: props.keys.length })}）` : ''}`}>
+      <Form layout="vertical">
+        <Form.Item label={t.status}>
+          <Radio.Group value={status} onChange={(e) => setStatus(e.target.value as ResolutionStatus)} data-testid="resolve-status"
+            options={(['open', 'in-progress', 'resolved'] as const).map((s) => ({ value: s, label: statusText(t, s) }))} optionType="button" />
+        </Form.Item>
+        <Form.Item label={t.decision}><Input value={decision} onChange={(e) => setDecision(e.target.value)} maxLength={100} data-testid="resolve-decision" /></Form.Item>
+        <Form.Item label={t.note} required={status === 'resolved'} validateStatus={error !== null ? 'error' : undefined} help={error ?? undefined}>
+          <Input.TextArea rows={3} value={note} onChange={(e) => { setNote(e.target.value); setError(null); }} maxLength={2000} data-testid="resolve-note" />
+        </Form.Item>
+        <Form.Item label={t.by}><Input value={who} onChange={(e) => setWho(e.target.value)} maxLength={100} style={{ width: 200 }} data-testid="resolve-by" /></Form.Item>
+        <Button type="primary" loading={saving} onClick={save} data-testid="resolve-save">{t.save}</Button>
+      </Form>
+    </Card>
+  );
+}
+
+function ResolveModalAsDrawer(props: { id: string; keys: string[]; onClose: () => void; onSaved: () => void }) {
+  const { t } = useUi();
+  return (
+    <Drawer open width={520} title={t.resolveSelected} onClose={props.onClose}>
+      <ResolveForm id={props.id} keys={props.keys} initial="open" onSaved={props.onSaved} />
+    </Drawer>
+  );
+}
+
+function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail }) {
+  const { t, lang } = useUi();
+  const s = props.summary;
+  const [trend, setTrend] = useState<{ day: string; open: number }[]>([]);
+  useEffect(() => {
+    call('workspaces:list', {}).then((all) => {
+      const byDay = new Map<string, number>();
+      for (const w of all) for (const d of w.days) byDay.set(d, (byDay.get(d) ?? 0) + w.openCount);
+      setTrend([...byDay].sort(([a], [b]) => (a < b ? -1 : 1)).slice(-30).map(([day, open]) => ({ day, open })));
+    }, () => undefined);
+  }, []);
+  const cats = CATEGORIES.filter((c) => (s.counts[c] ?? 0) > 0);
+  const dark = document.documentElement.dataset.theme === 'dark';
+  const y = (fen: number) => formatFen(fen, lang);
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card title={t.controlTotals} size="small">
+        <Row gutter={16}>
+          <Col span={6}><Statistic title={`${t.billSide} · ${t.paidCount}`} value={s.bill.paidCount} /></Col>
+          <Col span={6}><Statistic title={`${t.billSide} · ${t.paidAmount}`} value={y(s.bill.paidFen)} data-testid="bill-paid" /></Col>
+          <Col span={6}><Statistic title={`${t.ledgerSide} · ${t.paidCount}`} value={s.ledger.paidCount} /></Col>
+          <Col span={6}><Statistic title={`${t.ledgerSide} · ${t.paidAmount}`} value={y(s.ledger.paidFen)} /></Col>
+        </Row>
+        <Row gutter={16} style={{ marginTop: 12 }}>
+          <Col span={6}><Statistic title={`${t.billSide} · ${t.refundAmount}`} value={y(s.bill.refundFen)} /></Col>
+          <Col span={6}><Statistic title={`${t.ledgerSide} · ${t.refundAmount}`} value={y(s.ledger.refundFen)} /></Col>
+          <Col span={6}><Statistic title={t.difference} value={y(s.differenceFen)} valueStyle={{ color: s.differenceFen === 0 ? undefined : '#cf1322' }} /></Col>
+          <Col span={6}><Statistic title={t.matched} value={s.counts.matched ?? 0} /></Col>
+        </Row>
+      </Card>
+      <Row gutter={16}>
+        <Col span={14}>
+          <Card title={t.byCategory} size="small">
+            <Chart dark={dark} testId="chart-categories" option={{
+              tooltip: {}, grid: { left: 120, right: 24, top: 8, bottom: 24 },
+              xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: cats.map((c) => CATEGORY_TEXT[lang][c] ?? c) },
+              series: [{ type: 'bar', data: cats.map((c) => s.counts[c] ?? 0), itemStyle: { color: '#07c160' } }],
+            }} />
+          </Card>
+        </Col>
+        <Col span={10}>
+          <Card title={lang === 'zh-CN' ? '各日未处理差异' : 'Open items by day'} size="small">
+            <Chart dark={dark} testId="chart-trend" option={{
+              tooltip: { trigger: 'axis' }, grid: { left: 40, right: 16, top: 16, bottom: 24 },
+              xAxis: { type: 'category', data: trend.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
+              series: [{ type: 'line', data: trend.map((x) => x.open), smooth: true, showSymbol: true, symbolSize: 8, itemStyle: { color: '#07c160' } }],
+            }} />
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function ExportView(props: { id: string; name: string }) {
+  const { t, lang } = useUi();
+  const [path, setPath] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const write = async (target: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await call('workspaces:export', { id: props.id, path: target, lang });
+      setDone(format(t.exported, { path: r.path }));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pick = async () => {
+    const r = await call('files:pick', { purpose: 'report', multiple: false, defaultName: `${props.name}.xlsx` }).catch(() => ({ paths: [] as string[] }));
+    if (r.paths[0] !== undefined) await write(r.paths[0]);
+  };
+  return (
+    <Card size="small" title={t.exportReport}>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Space.Compact style={{ width: '100%', maxWidth: 720 }}>
+          <Button type="primary" onClick={pick} loading={busy} data-testid="export-pick">{t.exportReport}</Button>
+          <Input placeholder={t.pathPlaceholder} value={path} onChange={(e) => setPath(e.target.value)} data-testid="export-path" />
+          <Button disabled={path.trim() === '' || busy} onClick={() => void write(path.trim())} data-testid="export-write">{t.save}</Button>
+        </Space.Compact>
+        {done !== null && <Alert type="success" showIcon message={done} data-testid="export-done" />}
+        {error !== null && <Alert type="error" showIcon message={error} />}
+      </Space>
+    </Card>
+  );
+}

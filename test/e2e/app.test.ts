@@ -1,0 +1,186 @@
+/**
+ * The app end to end: the built renderer in Debian Chromium, through the loopback bridge, against
+ * the real main-process handlers with the simulator behind them. Screenshots of each screen go to
+ * test-artifacts/ (looked at by hand; CJK fonts installed by .ci/run).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import iconv from 'iconv-lite';
+import { startLoopbackBridge, type LoopbackBridge } from '../../electron/dev/loopback-bridge.ts';
+import { createMainServices, type MainServices } from '../../electron/main/handlers.ts';
+import { runReconcileJob } from '../../electron/main/workspace/reconcile-job.ts';
+import { demoBillCsv, demoLedgerCsv } from '../../electron/simulator/demo-data.ts';
+import { fakeSafeStorage, memoryStore } from '../helpers/fake-electron.ts';
+import { MerchantInputSchema } from '../../shared/ipc/contract.ts';
+import { launchChromium, SKIP_BROWSER } from '../helpers/browser.ts';
+import { ensureBuilt, ROOT } from '../helpers/build.ts';
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+let dir: string;
+let browser: Browser;
+
+interface App {
+  services: MainServices;
+  bridge: LoopbackBridge;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh user (empty store and data folder) with the app open in a page. */
+async function openApp(opts: { slowDemo?: boolean } = {}): Promise<App> {
+  const user = mkdtempSync(join(dir, 'user-'));
+  const services = createMainServices({
+    userDataDir: user, store: memoryStore(), safeStorage: fakeSafeStorage(), platform: 'linux', version: '0.1.0', isPackaged: false, lang: () => 'zh-CN',
+    runJob: runReconcileJob, ...(opts.slowDemo ? { demoFaults: { latencyMs: 700 } } : {}),
+  });
+  const bridge = await startLoopbackBridge({ handlers: services.handlers, rendererDir: join(ROOT, 'out/renderer') });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(bridge.script);
+  await page.goto(`${bridge.url}/#/`);
+  return {
+    services, bridge, page,
+    close: async () => {
+      await page.close();
+      await bridge.close();
+      await services.shutdown();
+      expect(errors, 'errors in the page').toEqual([]);
+    },
+  };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  if (SKIP_BROWSER) return;
+  await ensureBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'wxrecon-e2e-'));
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  if (SKIP_BROWSER) return;
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
+  it('the demo, from first run to the exported report, with a decision kept after a reload', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      await page.getByText('第一次使用？').waitFor();
+      await shot(page, '01-home-first-run');
+      await page.getByTestId('open-demo').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      await page.locator('[role="row"][aria-rowindex]').first().waitFor();
+      expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
+      await shot(page, '02-discrepancies');
+
+      // Live queries settle the refund the bill lacks: seven become six.
+      await page.getByTestId('query-live').click();
+      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="open-count"]')?.textContent === '6 条', undefined, { timeout: 30_000 });
+
+      // The detail panel: bill, ledger and live side by side; record a decision.
+      await page.getByText('DEMO-1008').click();
+      await page.getByTestId('item-drawer').waitFor();
+      await page.getByText('订单金额不符：微信 88.00，台账 80.00').first().waitFor();
+      // The drawer slides in: let it arrive before the picture.
+      await page.waitForTimeout(500);
+      await shot(page, '03-detail');
+      await page.getByTestId('resolve-status').getByText('已处理').click();
+      await page.getByTestId('resolve-save').click();
+      await page.getByText('标记为已处理需要填写处理说明').waitFor();
+      await page.getByTestId('resolve-note').fill('台账已更正为 88.00');
+      await page.getByTestId('resolve-by').fill('张会计');
+      await page.getByTestId('resolve-save').click();
+      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="open-count"]')?.textContent === '5 条');
+
+      // After a reload the decision is still there, locked with who and when.
+      await page.reload();
+      await page.getByText('DEMO-1008').click();
+      await page.getByText(/已由 张会计 于 .* 处理/).waitFor();
+      await page.keyboard.press('Escape');
+
+      // Search and filter.
+      await page.getByTestId('search').locator('input').fill('DEMO-1011');
+      await page.getByTestId('search').locator('input').press('Enter');
+      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="items-total"]')?.textContent === '1 条');
+
+      // Summary with charts, then the export.
+      await page.getByRole('tab', { name: '汇总' }).click();
+      await page.getByTestId('chart-categories').locator('canvas').waitFor();
+      await shot(page, '04-summary');
+      await page.getByRole('tab', { name: '导出' }).click();
+      const out = join(dir, '演示对账报告.xlsx');
+      await page.getByTestId('export-path').fill(out);
+      await page.getByTestId('export-write').click();
+      await page.getByTestId('export-done').waitFor({ timeout: 30_000 });
+      expect(existsSync(out)).toBe(true);
+      await shot(page, '05-export');
+
+      // Home lists the workspace and what is in transit.
+      await page.goto(`${app.bridge.url}/#/`);
+      await page.getByText('DEMO-1005').waitFor();
+      await shot(page, '06-home');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a GBK bill re-saved by Excel is read, with the damage explained before anything runs', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      const text = demoBillCsv().split('\r\n').map((l) => l.replace(/`/g, '').replace(/,(42\d{26}),/g, (_, id: string) => `,${id[0]}.${id.slice(1, 15)}E+27,`)).join('\r\n');
+      const bill = join(dir, 'excel-gbk-bill.csv');
+      writeFileSync(bill, iconv.encode(text, 'gbk'));
+      const ledger = join(dir, 'ledger.csv');
+      writeFileSync(ledger, demoLedgerCsv());
+      await page.goto(`${app.bridge.url}/#/new`);
+      await page.getByTestId('path-bill').fill(bill);
+      await page.getByTestId('add-bill').click();
+      await page.getByTestId('path-ledger').fill(ledger);
+      await page.getByTestId('add-ledger').click();
+      await page.getByText('已按 GBK/GB18030 读取').first().waitFor();
+      await page.getByText('被改成了科学计数法').first().waitFor();
+      await shot(page, '07-import-gbk-excel');
+      await page.getByTestId('run').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      // The orders still match by their order numbers: the same story as the original bill.
+      await page.locator('[role="row"][aria-rowindex]').first().waitFor();
+      expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a query run paused, cancelled and started again finishes without asking twice', async () => {
+    const app = await openApp({ slowDemo: true });
+    const { page } = app;
+    try {
+      await page.getByTestId('open-demo').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      // One query at a time against a slow simulator, so the run can be caught mid-way.
+      const m = app.services.merchants.stored('demo');
+      app.services.merchants.save(MerchantInputSchema.parse({ id: 'demo', name: m.name, mchid: m.mchid, appid: m.appid, api: m.api, baseUrl: m.baseUrl, certSerialNo: m.certSerialNo, wechatpayPublicKeyId: m.wechatpayPublicKeyId, concurrency: 1, requestsPerSecond: 50 }));
+      await page.getByTestId('query-live').click();
+      await page.getByTestId('query-pause').click();
+      // Ant Design spaces out two-character button labels (继 续).
+      await page.getByTestId('query-pause').getByText(/继\s?续/).waitFor();
+      await shot(page, '08-query-paused');
+      await page.getByTestId('query-cancel').click();
+      await page.getByTestId('query-live').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
+      await page.getByTestId('query-live').click();
+      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="open-count"]')?.textContent === '6 条', undefined, { timeout: 30_000 });
+    } finally {
+      await app.close();
+    }
+  });
+});
