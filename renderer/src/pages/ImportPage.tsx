@@ -14,7 +14,7 @@ import { go } from '../router.ts';
 type Role = 'bill' | 'ledger';
 
 /** One line per kind of warning (a damaged 1M-row file repeats one problem on every row), with how often. */
-function groupWarnings(ws: FileSummary['warnings']): { code: string; message: string; count: number }[] {
+export function groupWarnings(ws: FileSummary['warnings']): { code: string; message: string; count: number }[] {
   const by = new Map<string, { code: string; message: string; count: number }>();
   for (const w of ws) {
     const g = by.get(w.code);

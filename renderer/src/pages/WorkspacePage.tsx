@@ -5,7 +5,7 @@
  * one item or a selection; resolved items locked with who and when), live queries with progress,
  * pause and cancel, the summary with control totals and charts, and the export.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Progress, Radio, Row, Select, Space, Statistic, Tabs, Tag, Timeline, Typography } from 'antd';
 import type { ItemRow, ResolutionStatus, WorkspaceDetail } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem, ReconcileSummary } from '../../../shared/recon/types.ts';
@@ -16,8 +16,10 @@ import { format, type Messages } from '../i18n.ts';
 import { formatFen } from '../format.ts';
 import { go } from '../router.ts';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable.tsx';
-import { Chart } from '../components/Chart.tsx';
 import { CATEGORY_TEXT, ACTION_TEXT } from '../labels.ts';
+
+// ECharts is the largest dependency and only the summary draws with it: fetched when first shown.
+const Chart = lazy(() => import('../components/Chart.tsx').then((m) => ({ default: m.Chart })));
 
 type Sort = 'category' | 'amount-desc' | 'amount-asc' | 'time-asc' | 'time-desc';
 const STATUS_COLORS: Record<ResolutionStatus, string> = { open: 'default', 'in-progress': 'processing', resolved: 'success' };
@@ -321,6 +323,7 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
   const dark = document.documentElement.dataset.theme === 'dark';
   const y = (fen: number) => formatFen(fen, lang);
   return (
+    <Suspense fallback={<Card loading />}>
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card title={t.controlTotals} size="small">
         <Row gutter={16}>
@@ -357,6 +360,7 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
         </Col>
       </Row>
     </Space>
+    </Suspense>
   );
 }
 
