@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query|workspace] [--runs K]`
+ * `npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query|workspace|renderer] [--runs K]`
  *
  * Generates format-exact test files once (cached in bench/.data/, rebuilt when the generator
  * options or the generator sources change), then measures `wxrecon inspect --json` on each in a
@@ -40,6 +40,7 @@ const FLOOR_SCRIPT = join(ROOT, 'bench', 'count-lines.ts');
 const ENGINE_SCRIPT = join(ROOT, 'bench', 'engine.ts');
 const QUERY_SCRIPT = join(ROOT, 'bench', 'query.ts');
 const WORKSPACE_SCRIPT = join(ROOT, 'bench', 'workspace.ts');
+const RENDERER_SCRIPT = join(ROOT, 'bench', 'renderer.ts');
 /** Orders per protocol in the query throughput measurement (the issue's 20,000). */
 const QUERY_ORDERS = 20_000;
 const XLSX_REPORT_SCRIPT = join(ROOT, 'bench', 'xlsx-report.ts');
@@ -78,7 +79,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query|workspace] [--runs K]\n' +
+    'Usage: npm run bench [-- --rows N] [--only csv|xlsx|ledger|reconcile|query|workspace|renderer] [--runs K]\n' +
       '  --rows N   rows of the big bill (default 1000000); the small XLSX has min(N, 100000)\n' +
       '  --only     measure only the CSV bill, the XLSX bills, the ledger, or reconciling the CSV\n' +
       '             bill against the ledger (engine alone and the whole command)\n' +
@@ -89,8 +90,8 @@ if (args.help) {
 const ROWS = Number(args.rows);
 if (!Number.isSafeInteger(ROWS) || ROWS < 1) usage(`--rows must be a positive integer, got ${args.rows}`);
 const ONLY = args.only;
-if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile', 'query', 'workspace'].includes(ONLY)) {
-  usage(`--only must be csv, xlsx, ledger, reconcile, query or workspace, got ${ONLY}`);
+if (ONLY !== undefined && !['csv', 'xlsx', 'ledger', 'reconcile', 'query', 'workspace', 'renderer'].includes(ONLY)) {
+  usage(`--only must be csv, xlsx, ledger, reconcile, query, workspace or renderer, got ${ONLY}`);
 }
 const RUNS = args.runs === undefined ? null : Number(args.runs);
 if (RUNS !== null && (!Number.isSafeInteger(RUNS) || RUNS < 1)) usage(`--runs must be a positive integer, got ${args.runs}`);
@@ -733,6 +734,39 @@ async function measureWorkspace(): Promise<void> {
   log(`  save ${o.saveMs} ms (${o.dbMiB} MiB); pages ${o.firstPageMs}/${o.deepPageMs} ms, filter ${o.filterMs} ms, search ${o.searchMs} ms (inside: ${o.containsMs} ms), sort ${o.sortMs} ms, 1,000 decisions ${o.resolveMs} ms`);
 }
 
+/**
+ * The app's table with a ROWS-item workspace in Chromium (bench/renderer.ts): first rows painted,
+ * search, sort and filter, scroll frame times, and the longest task blocking the page while in use.
+ */
+async function measureRenderer(): Promise<void> {
+  log(`measuring the app's table with a ${count(ROWS)}-item workspace in Chromium …`);
+  const busy = await waitForQuiet();
+  const r = await runChild(RENDERER_SCRIPT, [String(ROWS)]);
+  let o: Record<string, number> & { scrollFrameMs?: { p50: number; p95: number; max: number } } = {};
+  let reason: string | null = r.exitCode === 0 ? null : `exit ${r.exitCode}: ${r.stderrTail}`;
+  if (reason === null) {
+    try {
+      o = JSON.parse(r.stdout) as typeof o;
+    } catch {
+      reason = 'no JSON from bench/renderer.ts';
+    }
+  }
+  const row = (name: string, ms: number | null, maxMs: number | null, detail: Record<string, unknown> = {}): Measurement => {
+    const miss = reason ?? (ms !== null && maxMs !== null && ms > maxMs ? `${ms} ms > ${maxMs} ms` : null);
+    return {
+      name, file: RENDERER_SCRIPT, sizeBytes: 0, rows: ROWS, runs: 1, wallS: ms === null ? null : ms / 1000, wallRunsS: [], peakRssMiB: r.maxRssKiB === null ? null : r.maxRssKiB / 1024,
+      target: maxMs === null ? 'reported' : `< ${maxMs} ms`, verdict: miss === null ? 'PASS' : 'FAIL', reason: miss, cpuBusyBefore: [busy], detail, note: `${ms ?? '?'} ms`,
+    };
+  };
+  measurements.push(row('app: first rows painted', o.firstPaintMs ?? null, null));
+  measurements.push(row('app: search an order number', o.searchMs ?? null, null));
+  measurements.push(row('app: sort by amount', o.sortMs ?? null, null));
+  measurements.push(row('app: filter by category', o.filterMs ?? null, null));
+  measurements.push(row('app: scroll frame p95', o.scrollFrameMs?.p95 ?? null, null, o.scrollFrameMs ?? {}));
+  measurements.push(row('app: longest task while in use', o.longestTaskWhileUsingMs ?? null, 100, { count: o.longTasksWhileUsing, whileLoadingMs: o.longestTaskWhileLoadingMs }));
+  log(`  first rows ${o.firstPaintMs} ms; search ${o.searchMs} ms, sort ${o.sortMs} ms, filter ${o.filterMs} ms; scroll frames p50 ${o.scrollFrameMs?.p50} / p95 ${o.scrollFrameMs?.p95} ms; longest task in use ${o.longestTaskWhileUsingMs} ms (loading ${o.longestTaskWhileLoadingMs} ms)`);
+}
+
 /** A report of `items` discrepancies written as .xlsx (bench/xlsx-report.ts), then read back. */
 async function measureXlsxReport(items: number): Promise<Measurement> {
   const name = `${count(items)}-item .xlsx report`;
@@ -799,7 +833,7 @@ async function measureXlsxReport(items: number): Promise<Measurement> {
 // Main
 
 const measurements: Measurement[] = [];
-const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile' | 'query' | 'workspace'): boolean => ONLY === undefined || ONLY === what;
+const wants = (what: 'csv' | 'xlsx' | 'ledger' | 'reconcile' | 'query' | 'workspace' | 'renderer'): boolean => ONLY === undefined || ONLY === what;
 const inspectArgs = (data: DataFile): string[] => ['inspect', data.path, '--json'];
 
 const smallXlsxRows = Math.min(SMALL_XLSX_ROWS, ROWS);
@@ -838,6 +872,7 @@ if (files.ledger && wants('ledger')) await measureAgainstFloor(files.ledger);
 if (wants('reconcile')) await measureReconcile(files.csv!, files.ledger!);
 if (wants('query')) await measureQueries();
 if (wants('workspace')) await measureWorkspace();
+if (wants('renderer')) await measureRenderer();
 
 printTable(measurements);
 writeFileSync(

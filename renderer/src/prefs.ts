@@ -13,7 +13,9 @@ export interface Prefs {
 const KEY = 'wxrecon.prefs';
 
 export function loadPrefs(): Prefs {
-  const fallback: Prefs = { lang: navigator.language.toLowerCase().startsWith('en') ? 'en' : 'zh-CN', dark: matchMedia?.('(prefers-color-scheme: dark)').matches ?? false, by: '' };
+  // Simplified Chinese unless the user chose English: the desk is for Chinese finance staff, whose
+  // machines are not always set to a Chinese locale.
+  const fallback: Prefs = { lang: 'zh-CN', dark: matchMedia?.('(prefers-color-scheme: dark)').matches ?? false, by: '' };
   try {
     const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<Prefs> | null;
     return {

@@ -165,9 +165,8 @@ export class WorkspaceService {
 
   items(q: ItemQuery & { id: string }): { total: number; rows: ItemRow[] } {
     return this.with(q.id, (w) => {
-      const first = w.summary().days[0] ?? this.now().toISOString().slice(0, 10);
-      const transit = new Map(w.transit().map((t) => [t.key, t.day]));
-      return w.items(q, (key) => (transit.has(key) ? this.openDays(transit.get(key) ?? null, first) : null));
+      const first = w.meta<string[]>('days')[0] ?? this.now().toISOString().slice(0, 10);
+      return w.items(q, (day) => this.openDays(day, first));
     });
   }
 

@@ -12,7 +12,7 @@
  * in their own table (with a history), so reconciling again keeps every decision.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReconcileItem, ReconcileReport } from '../../../shared/recon/types.ts';
 import { NON_FINAL_LIVE_STATES } from '../../../shared/recon/types.ts';
@@ -53,7 +53,8 @@ const INDEXES = `
   CREATE INDEX IF NOT EXISTS items_amount ON items (amount_fen);
   CREATE INDEX IF NOT EXISTS items_time ON items (time);
   CREATE INDEX IF NOT EXISTS items_order ON items (out_trade_no);
-  CREATE INDEX IF NOT EXISTS items_txn ON items (transaction_id);`;
+  CREATE INDEX IF NOT EXISTS items_txn ON items (transaction_id);
+  CREATE INDEX IF NOT EXISTS items_transit ON items (transit) WHERE transit IS NOT NULL;`;
 const SUFFIX = '.wxrecon.sqlite';
 
 /** The stable key of an item: its order number, or the row a keyless item comes from. */
@@ -131,16 +132,25 @@ export class Workspace {
 
   static open(root: string, id: string, now: () => Date = () => new Date()): Workspace {
     const path = Workspace.fileOf(root, id);
-    let db: DatabaseSync;
+    const gone = () => new AppFailure('not-found', '找不到这个工作区（文件不存在或已损坏）');
+    // Opening a database that is not there would create it.
+    if (!existsSync(path)) throw gone();
+    let db: DatabaseSync | null = null;
     try {
-      db = new DatabaseSync(path, { open: true });
+      db = Workspace.connect(path);
       const version = db.prepare("SELECT value FROM meta WHERE key = 'version'").get() as { value: string } | undefined;
       if (version === undefined) throw new Error('no meta');
-      db.close();
+      // A database from before an index was added gets it on first open (once; a no-op after).
+      db.exec(INDEXES);
     } catch {
-      throw new AppFailure('not-found', '找不到这个工作区（文件不存在或已损坏）');
+      try {
+        db?.close();
+      } catch {
+        // Already unusable.
+      }
+      throw gone();
     }
-    return new Workspace(id, Workspace.connect(path), now);
+    return new Workspace(id, db, now);
   }
 
   /** Every workspace under `root`, newest first; one that cannot be read is skipped, not fatal. */
@@ -272,7 +282,7 @@ export class Workspace {
 
   private saveResultRows(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>): void {
     this.tx(() => {
-      this.db.exec('DROP INDEX IF EXISTS items_category; DROP INDEX IF EXISTS items_amount; DROP INDEX IF EXISTS items_time; DROP INDEX IF EXISTS items_order; DROP INDEX IF EXISTS items_txn;');
+      this.db.exec('DROP INDEX IF EXISTS items_category; DROP INDEX IF EXISTS items_amount; DROP INDEX IF EXISTS items_time; DROP INDEX IF EXISTS items_order; DROP INDEX IF EXISTS items_txn; DROP INDEX IF EXISTS items_transit;');
       this.db.exec('DELETE FROM items; DELETE FROM details;');
       const ins = this.prepared('INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const det = this.prepared('INSERT INTO details VALUES (?, ?)');
@@ -300,7 +310,8 @@ export class Workspace {
     return row === undefined ? null : (JSON.parse(row.detail) as ReconcileItem);
   }
 
-  items(q: ItemQuery, openDaysOf: (key: string) => number | null = () => null): { total: number; rows: ItemRow[] } {
+  /** A page of items; `openDaysOf(day)` says how long an in-transit item (only those) has been open. */
+  items(q: ItemQuery, openDaysOf: (day: string | null) => number | null = () => null): { total: number; rows: ItemRow[] } {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.categories !== undefined && q.categories.length > 0) {
@@ -355,14 +366,15 @@ export class Workspace {
     return row?.rank ?? -1;
   }
 
-  private page(whereSql: string, order: string, args: (string | number)[], limit: number, offset: number, openDaysOf: (key: string) => number | null): ItemRow[] {
-    const rows = this.db.prepare(`SELECT i.key, i.category, i.out_trade_no, i.transaction_id, i.bill_fen, i.ledger_fen, i.live_state, i.time, i.explanation, i.suggested_action, r.status, r.decision, r.note, r.by, r.at FROM items i LEFT JOIN resolutions r ON r.key = i.key ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as Record<string, string | number | null>[];
+  private page(whereSql: string, order: string, args: (string | number)[], limit: number, offset: number, openDaysOf: (day: string | null) => number | null): ItemRow[] {
+    const rows = this.db.prepare(`SELECT i.key, i.transit, i.day, i.category, i.out_trade_no, i.transaction_id, i.bill_fen, i.ledger_fen, i.live_state, i.time, i.explanation, i.suggested_action, r.status, r.decision, r.note, r.by, r.at FROM items i LEFT JOIN resolutions r ON r.key = i.key ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as Record<string, string | number | null>[];
     return rows.map((r) => ({
         key: String(r.key), category: r.category as ItemRow['category'], outTradeNo: r.out_trade_no as string | null, transactionId: r.transaction_id as string | null,
         billFen: r.bill_fen as number | null, ledgerFen: r.ledger_fen as number | null, liveState: r.live_state as string | null, time: r.time as string | null,
         explanation: String(r.explanation), suggestedAction: String(r.suggested_action),
         resolution: r.status === null ? null : { status: r.status as ResolutionStatus, decision: r.decision as string | null, note: String(r.note), by: String(r.by), atIso: String(r.at) },
-        openDays: openDaysOf(String(r.key)),
+        // Only for the rows on the page: in transit here, so carried over until settled.
+        openDays: r.transit === null ? null : openDaysOf(r.day as string | null),
       }));
   }
 
@@ -402,7 +414,7 @@ export class Workspace {
 
   /** Items still in transit here, not resolved: what carries over to a later day. */
   transit(): { key: string; outTradeNo: string; category: ItemRow['category']; reason: InTransit['reason']; day: string | null }[] {
-    return (this.prepared("SELECT i.key, i.out_trade_no AS outTradeNo, i.category, i.transit AS reason, i.day FROM items i LEFT JOIN resolutions r ON r.key = i.key WHERE i.transit IS NOT NULL AND i.out_trade_no IS NOT NULL AND (r.status IS NULL OR r.status != 'resolved')").all() as unknown as { key: string; outTradeNo: string; category: ItemRow['category']; reason: InTransit['reason']; day: string | null }[]).map((r) => ({ ...r }));
+    return (this.prepared("SELECT i.key, i.out_trade_no AS outTradeNo, i.category, i.transit AS reason, i.day FROM items i INDEXED BY items_transit LEFT JOIN resolutions r ON r.key = i.key WHERE i.transit IS NOT NULL AND i.out_trade_no IS NOT NULL AND (r.status IS NULL OR r.status != 'resolved')").all() as unknown as { key: string; outTradeNo: string; category: ItemRow['category']; reason: InTransit['reason']; day: string | null }[]).map((r) => ({ ...r }));
   }
 
   /** Every order key of the inputs (kept when there is no ledger: then every order may be queried). */

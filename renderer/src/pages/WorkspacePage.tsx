@@ -22,7 +22,7 @@ import { CATEGORY_TEXT, ACTION_TEXT } from '../labels.ts';
 const Chart = lazy(() => import('../components/Chart.tsx').then((m) => ({ default: m.Chart })));
 
 type Sort = 'category' | 'amount-desc' | 'amount-asc' | 'time-asc' | 'time-desc';
-const STATUS_COLORS: Record<ResolutionStatus, string> = { open: 'default', 'in-progress': 'processing', resolved: 'success' };
+const STATUS_TEXT_COLORS: Record<ResolutionStatus, string> = { open: '#d48806', 'in-progress': '#1677ff', resolved: '#389e0d' };
 
 function statusText(t: Messages, s: ResolutionStatus): string {
   return { open: t.statusOpen, 'in-progress': t.statusInProgress, resolved: t.statusResolved }[s];
@@ -146,16 +146,20 @@ function Items(props: { id: string; version: number; onChanged: () => void }) {
 
   const fetchRows = useCallback((offset: number, limit: number) => call('workspaces:items', { ...filter, offset, limit }).then((r) => r.rows), [resetKey]);
 
-  const columns: VirtualColumn<ItemRow>[] = [
+  const columns = useMemo((): VirtualColumn<ItemRow>[] => [
     { key: 'category', title: t.category, widthPx: 120, render: (r) => CATEGORY_TEXT[lang][r.category] ?? r.category },
     { key: 'order', title: t.orderNo, widthPx: 190, render: (r) => r.outTradeNo ?? '—' },
     { key: 'bill', title: t.billAmount, widthPx: 110, align: 'right', render: (r) => (r.billFen === null ? '—' : formatFen(r.billFen, lang)) },
     { key: 'ledger', title: t.ledgerAmount, widthPx: 110, align: 'right', render: (r) => (r.ledgerFen === null ? '—' : formatFen(r.ledgerFen, lang)) },
     { key: 'live', title: t.liveState, widthPx: 110, render: (r) => r.liveState ?? '—' },
     { key: 'time', title: t.time, widthPx: 160, render: (r) => r.time ?? '—' },
-    { key: 'status', title: t.status, widthPx: 110, render: (r) => <Tag color={STATUS_COLORS[r.resolution?.status ?? 'open']}>{statusText(t, r.resolution?.status ?? 'open')}{r.openDays !== null ? ` · ${format(t.daysOpen, { n: r.openDays })}` : ''}</Tag> },
+    // A plain span, not antd's Tag: each Tag costs style work per row, and rows mount on every scroll frame.
+    { key: 'status', title: t.status, widthPx: 140, render: (r) => {
+      const st = r.resolution?.status ?? 'open';
+      return <span style={{ color: STATUS_TEXT_COLORS[st], whiteSpace: 'nowrap' }}>{statusText(t, st)}{r.openDays !== null ? ` · ${format(t.daysOpen, { n: r.openDays })}` : ''}</span>;
+    } },
     { key: 'explanation', title: t.explanation, widthPx: 460, render: (r) => r.explanation },
-  ];
+  ], [t, lang]);
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 8, minWidth: 0 }}>

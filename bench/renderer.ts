@@ -1,0 +1,127 @@
+/**
+ * `node bench/renderer.ts [ITEMS]`: the app's discrepancy table with a workspace of ITEMS items
+ * (default 1,000,000), in Debian's Chromium through the loopback bridge against the real handlers,
+ * as a user meets it: the time to the first rows painted, to a filtered, a sorted and a searched
+ * table, the frame times while scrolling with the wheel and while dragging to the end, and the
+ * longest task that blocked the page's thread throughout (the target: none over 100 ms). The
+ * workspace is made once and kept in bench/.data. Prints one JSON object.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CATEGORIES } from '../shared/recon/types.ts';
+import { Workspace } from '../electron/main/workspace/store.ts';
+import { createMainServices } from '../electron/main/handlers.ts';
+import { startLoopbackBridge } from '../electron/dev/loopback-bridge.ts';
+import { syntheticReport } from './workspace-items.ts';
+import { fakeSafeStorage, memoryStore } from '../test/helpers/fake-electron.ts';
+import { launchChromium } from '../test/helpers/browser.ts';
+import { ensureBuilt, ROOT } from '../test/helpers/build.ts';
+
+const n = Number(process.argv[2] ?? 1_000_000);
+const user = join(ROOT, 'bench', '.data', `renderer-${n}`);
+const id = `bench${n}`;
+const root = join(user, 'workspaces');
+if (!existsSync(Workspace.fileOf(root, id))) {
+  mkdirSync(root, { recursive: true });
+  const w = Workspace.create(root, { id, name: `${n.toLocaleString()} 条差异`, merchantId: null, settings: { crossDayWindowMinutes: 30, amountToleranceFen: 0 }, inputs: [] });
+  w.saveResult(syntheticReport(n), new Map(CATEGORIES.map((c, i) => [c, i])));
+  w.close();
+}
+await ensureBuilt();
+const services = createMainServices({ userDataDir: user, store: memoryStore(), safeStorage: fakeSafeStorage(), platform: 'linux', version: '0.1.0', isPackaged: false, lang: () => 'zh-CN' });
+const bridge = await startLoopbackBridge({ handlers: services.handlers, rendererDir: join(ROOT, 'out/renderer') });
+const browser = await launchChromium();
+const scratch = mkdtempSync(join(tmpdir(), 'wxrecon-bench-renderer-'));
+try {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  await page.addInitScript(bridge.script);
+  // Long tasks (over 50 ms) on the page's thread, from the first script on.
+  await page.addInitScript(() => {
+    const g = globalThis as unknown as { __long: { at: number; ms: number }[] };
+    g.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) g.__long.push({ at: e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask', buffered: true } as unknown as PerformanceObserverInit);
+  });
+  const rowLoaded = '[role="row"][aria-rowindex="2"] [role="gridcell"]:nth-child(3)';
+  const started = Date.now();
+  await page.goto(`${bridge.url}/#/workspace/${id}/items`);
+  await page.waitForFunction((sel) => {
+    const cell = document.querySelector(sel);
+    return cell !== null && /WX\d{12}/.test(cell.textContent ?? '');
+  }, rowLoaded, { timeout: 60_000 });
+  const firstPaintMs = Date.now() - started;
+  const paintedAt = await page.evaluate(() => performance.now());
+
+  /** Time from an action to the table's first row showing an order number that matches `pattern` (and not `unlike`). */
+  const timed = async (act: () => Promise<void>, pattern: string, unlike = '^$') => {
+    const before = Date.now();
+    await act();
+    await page.waitForFunction(([sel, p, u]) => {
+      const m = /WX\d{12}/.exec(document.querySelector(sel!)?.textContent ?? '');
+      return m !== null && new RegExp(p!).test(m[0]) && !new RegExp(u!).test(m[0]);
+    }, [rowLoaded, pattern, unlike], { timeout: 60_000 });
+    return Date.now() - before;
+  };
+  const input = page.getByTestId('search').locator('input');
+  const target = `WX${String(n - 7).padStart(12, '0')}`;
+  const searchMs = await timed(async () => {
+    await input.fill(target);
+    await input.press('Enter');
+  }, `^${target}$`);
+  await input.fill('');
+  await input.press('Enter');
+  await page.waitForFunction(() => /WX000000000000/.test(document.querySelector('[role="row"][aria-rowindex="2"]')?.textContent ?? ''));
+  const sortMs = await timed(async () => {
+    await page.getByTestId('sort').click();
+    await page.getByText('金额从大到小').click();
+  }, '^WX', '^WX000000000000$');
+  // Refund differences are every eighth item from the fifth (WX…4, WX…12, …).
+  const filterMs = await timed(async () => {
+    await page.getByTestId('filter-category').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '退款不符' }).click();
+    await page.keyboard.press('Escape');
+  }, '^WX', '^WX000000000000$');
+  // Frame times while wheeling through the table, and while jumping to its end (keyboard End).
+  const body = page.locator('[role="grid"]');
+  await body.click({ position: { x: 400, y: 120 } });
+  const frames = await page.evaluate(async () => {
+    const grid = document.querySelector('[role="grid"]') as HTMLElement;
+    const deltas: number[] = [];
+    let last = performance.now();
+    let going = true;
+    const tick = (t: number) => {
+      deltas.push(t - last);
+      last = t;
+      if (going) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    for (let i = 0; i < 120; i++) {
+      grid.dispatchEvent(new WheelEvent('wheel', { deltaY: 240, bubbles: true }));
+      grid.scrollTop += 240;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+    }
+    going = false;
+    return deltas.slice(1);
+  });
+  await page.keyboard.press('End');
+  await page.waitForTimeout(1500);
+  const endShown = await page.evaluate(() => document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount'));
+  const longTasks = await page.evaluate(() => (globalThis as unknown as { __long: { at: number; ms: number }[] }).__long);
+  const loading = longTasks.filter((x) => x.at < paintedAt).map((x) => x.ms);
+  const using = longTasks.filter((x) => x.at >= paintedAt).map((x) => x.ms);
+  const sorted = [...frames].sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
+  process.stdout.write(JSON.stringify({
+    items: n, firstPaintMs, searchMs, sortMs, filterMs,
+    scrollFrameMs: { p50: pct(0.5), p95: pct(0.95), max: pct(1), frames: frames.length },
+    // Loading the page (parsing the bundle, first styles) and using it, apart.
+    longestTaskWhileLoadingMs: Math.round(Math.max(0, ...loading)), longestTaskWhileUsingMs: Math.round(Math.max(0, ...using)), longTasksWhileUsing: using.length, ariaRowCount: Number(endShown),
+  }) + '\n');
+} finally {
+  await browser.close();
+  await bridge.close();
+  await services.shutdown();
+  rmSync(scratch, { recursive: true, force: true });
+}
