@@ -14,6 +14,8 @@ import { startSimulator, type SimFaults, type Simulator } from '../simulator/ser
 import { newDemoMerchant } from '../simulator/demo-merchant.ts';
 import { DEMO_DATE, demoBillCsv, demoLedgerCsv, demoOrders } from '../simulator/demo-data.ts';
 import { closePools, downloadBill } from '../wechatpay/client.ts';
+import { BILL_NOT_READY, NO_BILL } from '../wechatpay/bill-download.ts';
+import { WechatPayError } from '../wechatpay/order-query.ts';
 import { createPublicKey } from 'node:crypto';
 import type { Handlers } from './ipc/register.ts';
 import { AppFailure } from '../../shared/ipc/result.ts';
@@ -119,6 +121,24 @@ export function createMainServices(deps: MainDeps): MainServices {
     },
 
     'files:pick': async (r) => ({ paths: deps.pickFiles === undefined ? [] : await deps.pickFiles(r.purpose, r.multiple, r.defaultName) }),
+    'files:download-bill': async (r) => {
+      const profile = await merchants.profile(r.merchantId);
+      let got;
+      try {
+        got = await downloadBill(profile, { date: r.date, billType: r.billType });
+      } catch (e) {
+        if (e instanceof WechatPayError && e.code === NO_BILL) return { path: null, rows: 0, hashChecked: false };
+        if (e instanceof WechatPayError && e.code === BILL_NOT_READY) throw new AppFailure('wechatpay-error', `${r.date} 的账单尚未生成，请在次日 10 点后再下载`, { wechatCode: e.code });
+        throw e;
+      }
+      const dir = join(deps.userDataDir, 'bills', merchants.stored(r.merchantId).mchid);
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `微信账单-${r.billType}-${r.date}.csv`);
+      await writeFile(path, got.bytes);
+      const read = await importInWorker({ path, options: { keepRows: false } });
+      if (read.kind !== 'trade-bill' || read.integrity !== 'ok') throw new AppFailure('import-failed', '下载的账单校验未通过（汇总行与明细不一致或不是交易账单）');
+      return { path, rows: read.rows, hashChecked: got.hash !== null };
+    },
     'files:inspect': async (r) => Promise.all(r.paths.map((p) => inspect(p, r.lang))),
 
     'workspaces:list': async () => workspaces.list(),

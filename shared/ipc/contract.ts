@@ -227,6 +227,11 @@ export const channels = {
 
   /** The system's file dialog (open: bills, ledgers, key files; save: the report). Empty when cancelled. */
   'files:pick': { request: z.object({ purpose: z.enum(['bill', 'ledger', 'key', 'report']), multiple: z.boolean().default(false), defaultName: z.string().max(200).optional() }).strict(), response: z.object({ paths: z.array(FilePath) }) },
+  /** A day's trade bill fetched through the API (verified, saved under the user's data folder); null path when WeChat has no bill that day. */
+  'files:download-bill': {
+    request: z.object({ merchantId: Id, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), billType: z.enum(['ALL', 'SUCCESS', 'REFUND']).default('ALL') }).strict(),
+    response: z.object({ path: FilePath.nullable(), rows: z.number().int().nonnegative(), hashChecked: z.boolean() }),
+  },
   'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN') }).strict(), response: z.array(FileSummarySchema) },
 
   'workspaces:list': { request: Empty, response: z.array(WorkspaceSummarySchema) },

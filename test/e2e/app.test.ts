@@ -183,4 +183,25 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await app.close();
     }
   });
+
+  it('downloads a day\'s bill through the API from the new-reconciliation screen, and says when there is none', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      // The demo merchant (the simulator) is the configured merchant.
+      await page.getByTestId('open-demo').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      await page.goto(`${app.bridge.url}/#/new`);
+      await page.getByTestId('bill-date').fill('2026-11-26');
+      await page.getByTestId('download-bill').click();
+      await page.getByText('交易账单').first().waitFor({ timeout: 30_000 });
+      await page.getByText('一致').first().waitFor();
+      await page.getByTestId('bill-date').fill('2026-11-20');
+      await page.getByTestId('download-bill').click();
+      await page.getByTestId('download-note').getByText('2026-11-20 没有账单').waitFor();
+      await shot(page, '09-import-download');
+    } finally {
+      await app.close();
+    }
+  });
 });

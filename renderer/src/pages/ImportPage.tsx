@@ -31,7 +31,7 @@ interface Picked {
 }
 
 export function ImportPage() {
-  const { t } = useUi();
+  const { t, lang } = useUi();
   const [files, setFiles] = useState<Picked[]>([]);
   const [merchants, setMerchants] = useState<MerchantSummary[]>([]);
   const [merchantId, setMerchantId] = useState<string | null>(null);
@@ -41,6 +41,9 @@ export function ImportPage() {
   const [paths, setPaths] = useState<Record<Role, string>>({ bill: '', ledger: '' });
   const [running, setRunning] = useState<{ phase: string; percent: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [billDate, setBillDate] = useState(() => new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10));
+  const [downloading, setDownloading] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
 
   useEffect(() => {
     call('merchants:list', {}).then((m) => {
@@ -70,6 +73,23 @@ export function ImportPage() {
       await add(role, r.paths);
     } catch (e) {
       setError((e as Error).message);
+    }
+  };
+
+  /** The day's bill through the API (the merchant chosen below): fetched, verified, added as a bill. */
+  const download = async () => {
+    if (merchantId === null) return;
+    setDownloading(true);
+    setError(null);
+    setNote(null);
+    try {
+      const r = await call('files:download-bill', { merchantId, date: billDate, billType: 'ALL' });
+      if (r.path === null) setNote(lang === 'zh-CN' ? `${billDate} 没有账单（微信支付当天无交易）` : `No bill for ${billDate} (no trades that day)`);
+      else await add('bill', [r.path]);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setDownloading(false);
     }
   };
 
@@ -127,7 +147,17 @@ export function ImportPage() {
       {error !== null && <Alert type="error" showIcon message={t.error} description={error} closable onClose={() => setError(null)} />}
       <Card>
         <Form layout="vertical">
-          <Form.Item label={t.bills} required>{picker('bill')}</Form.Item>
+          <Form.Item label={t.bills} required>
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {picker('bill')}
+              <Space>
+                <Typography.Text type="secondary">{lang === 'zh-CN' ? '或通过接口下载' : 'or download through the API'}</Typography.Text>
+                <Input type="date" value={billDate} onChange={(e) => setBillDate(e.target.value)} style={{ width: 160 }} data-testid="bill-date" />
+                <Button onClick={download} loading={downloading} disabled={merchantId === null} data-testid="download-bill">{lang === 'zh-CN' ? '下载当日账单' : "Download the day's bill"}</Button>
+                {note !== null && <Typography.Text type="secondary" data-testid="download-note">{note}</Typography.Text>}
+              </Space>
+            </Space>
+          </Form.Item>
           <Form.Item label={t.ledgers}>{picker('ledger')}</Form.Item>
         </Form>
         <Table<Picked>
