@@ -216,7 +216,8 @@ export async function runQueries(refs: readonly OrderRef[], query: (ref: OrderRe
   const unsubscribe = options.pause?.onChange(report);
   // While cancelled, a paused run must not wait for a resume that will not come.
   const whileRunning = async () => {
-    if (options.pause === undefined || !options.pause.paused) return;
+    // An abort that came first would never fire the listener below.
+    if (options.pause === undefined || !options.pause.paused || options.signal?.aborted) return;
     await Promise.race([options.pause.whileRunning(), new Promise<void>((r) => options.signal?.addEventListener('abort', () => r(), { once: true }))]);
   };
   // One writer at a time, in completion order: each answer is on disk before it counts as done.

@@ -43,20 +43,24 @@ export function WorkspacePage(props: { id: string; tab: 'items' | 'summary' | 'e
     };
   }, [props.id, version]);
 
+  // Progress comes over its own stream and can arrive after the run's answer: only while one runs.
+  const running = useRef(false);
   useEffect(() => on('queries:progressed', (p) => {
-    if (p.workspaceId !== props.id) return;
+    if (p.workspaceId !== props.id || !running.current) return;
     setQuery({ done: p.progress.done, total: p.progress.total, failed: p.progress.failed, rate: p.progress.ratePerSec, eta: p.progress.etaSec, paused: p.progress.paused });
   }), [props.id]);
 
   const runQueries = async () => {
     setError(null);
     setQuery({ done: 0, total: 0, failed: 0, rate: 0, eta: null, paused: false });
+    running.current = true;
     try {
       await call('queries:start', { workspaceId: props.id, lang });
       setVersion((v) => v + 1);
     } catch (e) {
       setError((e as Error).message);
     } finally {
+      running.current = false;
       setQuery(null);
     }
   };
