@@ -159,7 +159,7 @@ function toFileImport(base: Omit<FileImport, keyof ParsedTable | 'warnings'>, ta
     ...(table.merchants !== undefined ? { merchants: table.merchants } : {}),
     sizeBytes: base.sizeBytes,
   };
-  for (const key of ['tradeRows', 'ledgerRows', 'tradeColumns', 'ledgerColumns', 'fundFlowRows', 'personalRows'] as const) {
+  for (const key of ['tradeRows', 'ledgerRows', 'tradeColumns', 'ledgerColumns', 'fundFlowRows', 'personalRows', 'firstRows'] as const) {
     if (table[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = table[key];
   }
   const failure = warnings.find((w) => w.code === 'no-header' || w.code === 'no-rows');

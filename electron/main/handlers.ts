@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Lang } from '../../shared/i18n/messages.ts';
 import { renderMessage, renderWarning } from '../../shared/i18n/messages.ts';
+import { parseLedgerMapping, type LedgerMapping } from '../../shared/ledger/mapping.ts';
 import { MerchantInputSchema, type FileSummary } from '../../shared/ipc/contract.ts';
 import { importInWorker } from '../import/parallel.ts';
 import { startSimulator, type SimFaults, type Simulator } from '../simulator/server.ts';
@@ -58,13 +59,27 @@ export function createMainServices(deps: MainDeps): MainServices {
   const workspaces = new WorkspaceService({ root: join(deps.userDataDir, 'workspaces'), now, profileOf: (id) => merchants.profile(id), ...(deps.runJob ? { runJob: deps.runJob } : {}) });
   let simulator: Promise<Simulator> | null = null;
 
-  const inspect = async (path: string, lang: Lang): Promise<FileSummary> => {
-    const r = await importInWorker({ path, options: { keepRows: false } });
+  const mappingOf = (raw: Record<string, unknown> | undefined): LedgerMapping | undefined => {
+    if (raw === undefined) return undefined;
+    try {
+      return parseLedgerMapping(raw);
+    } catch (e) {
+      throw new AppFailure('invalid-request', `列映射有误：${(e as Error).message}`, { field: 'mapping' });
+    }
+  };
+  const presets = (): { name: string; mapping: Record<string, unknown> }[] => {
+    const v = deps.store.get('mappings');
+    return Array.isArray(v) ? (v as { name: string; mapping: Record<string, unknown> }[]) : [];
+  };
+
+  const inspect = async (path: string, lang: Lang, mapping?: LedgerMapping): Promise<FileSummary> => {
+    const r = await importInWorker({ path, options: { keepRows: false, ...(mapping ? { mapping } : {}) } });
     return {
       path, name: basename(path), sizeBytes: r.sizeBytes, kind: r.kind, billType: r.billType ?? null, layout: r.layout ?? null, format: r.format, encoding: r.encoding,
       rows: r.rows, dateRange: r.dateRange, integrity: r.integrity,
       warnings: [...(r.kind === 'personal-bill' ? [{ code: 'personal-bill' }] : []), ...r.warnings].map((w) => ({ code: w.code, message: renderWarning(w, lang), count: 'count' in w && typeof w.count === 'number' ? w.count : 1 })),
       error: r.kind === 'unknown' || r.error?.code === 'read-failed' ? { code: r.error?.code ?? 'no-header', message: renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang) } : null,
+      firstRows: r.firstRows ?? null,
     };
   };
 
@@ -139,10 +154,25 @@ export function createMainServices(deps: MainDeps): MainServices {
       if (read.kind !== 'trade-bill' || read.integrity !== 'ok') throw new AppFailure('import-failed', '下载的账单校验未通过（汇总行与明细不一致或不是交易账单）');
       return { path, rows: read.rows, hashChecked: got.hash !== null };
     },
-    'files:inspect': async (r) => Promise.all(r.paths.map((p) => inspect(p, r.lang))),
+    'files:inspect': async (r) => {
+      const mapping = mappingOf(r.mapping);
+      return Promise.all(r.paths.map((p) => inspect(p, r.lang, mapping)));
+    },
+    'mappings:list': async () => presets(),
+    'mappings:save': async (r) => {
+      mappingOf(r.mapping);
+      const next = [...presets().filter((p) => p.name !== r.name), { name: r.name, mapping: r.mapping }].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+      deps.store.set('mappings', next);
+      return next;
+    },
+    'mappings:delete': async (r) => {
+      const next = presets().filter((p) => p.name !== r.name);
+      deps.store.set('mappings', next);
+      return next;
+    },
 
     'workspaces:list': async () => workspaces.list(),
-    'workspaces:create': async (r) => workspaces.create(r),
+    'workspaces:create': async (r) => workspaces.create({ ...r, mapping: mappingOf(r.mapping) }),
     'workspaces:open': async (r) => workspaces.detail(r.id),
     'workspaces:reconcile': async (r, ctx) => workspaces.reconcile(r.id, r.lang, ctx.emit),
     'workspaces:item': async (r) => {

@@ -16,6 +16,9 @@ import { LedgerParser, isLedgerHeader } from '../ledger/ledger.ts';
 
 /** Non-blank rows looked at for a header before the file is declared not a bill or ledger. */
 export const HEADER_SEARCH_ROWS = 40;
+/** Rows (and cells, and characters) kept of an unrecognised file, for the mapping screen. */
+const FIRST_ROWS_KEPT = 30;
+const FIRST_ROW_CELLS = 60;
 /** Cells of a row read while looking for a header; a header is never this wide. */
 const MAX_HEADER_CELLS = 256;
 
@@ -36,6 +39,8 @@ export class TableImporter {
   private readonly preamble: string[] = [];
   private nonBlankSeen = 0;
   private failure: ImportError | null = null;
+  /** The first rows of a file whose header is not found, for mapping its columns by hand. */
+  private readonly firstRows: { line: number; cells: string[] }[] = [];
 
   constructor(options: ImporterOptions) {
     this.options = options;
@@ -68,6 +73,7 @@ export class TableImporter {
     }
     if (blank) return true;
     this.nonBlankSeen++;
+    if (this.firstRows.length < FIRST_ROWS_KEPT) this.firstRows.push({ line: c.line, cells: cells.slice(0, FIRST_ROW_CELLS).map((x) => x.slice(0, 80)) });
     const mapping = this.options.mapping;
     if (mapping?.headerRow !== undefined) {
       if (c.line < mapping.headerRow) {
@@ -105,7 +111,7 @@ export class TableImporter {
     if (this.parser !== null) return this.parser.finish();
     const error = this.failure ?? new ImportError(this.nonBlankSeen === 0 ? 'no-rows' : 'no-header', { rows: this.nonBlankSeen });
     this.warnings.addOnce(error.code, 'file', error.params);
-    return unknownTable();
+    return { ...unknownTable(), firstRows: this.firstRows };
   }
 }
 

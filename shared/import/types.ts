@@ -124,6 +124,8 @@ export interface ParsedTable {
   ledgerRows?: LedgerRow[];
   fundFlowRows?: FundFlowRow[];
   personalRows?: PersonalBillRow[];
+  /** An unrecognised file's first rows (cells), so its columns can be mapped by hand. */
+  firstRows?: { line: number; cells: string[] }[];
 }
 
 export interface ParseContext {

@@ -107,7 +107,13 @@ export const FileSummarySchema = z.object({
   warnings: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int() })),
   /** A file that cannot be used at all: why (the import error's code and words). */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** An unrecognised file's first rows, to map its columns by hand. */
+  firstRows: z.array(z.object({ line: z.number().int().positive(), cells: z.array(z.string()) })).nullable(),
 });
+
+/** A ledger mapping (the README's mapping file), checked in main by parseLedgerMapping. */
+export const MappingSchema = z.record(z.string(), z.unknown());
+export const MappingPresetSchema = z.object({ name: z.string().trim().min(1).max(100), mapping: MappingSchema });
 export type FileSummary = z.infer<typeof FileSummarySchema>;
 
 export const ResolutionStatusSchema = z.enum(['open', 'in-progress', 'resolved']);
@@ -232,11 +238,15 @@ export const channels = {
     request: z.object({ merchantId: Id, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), billType: z.enum(['ALL', 'SUCCESS', 'REFUND']).default('ALL') }).strict(),
     response: z.object({ path: FilePath.nullable(), rows: z.number().int().nonnegative(), hashChecked: z.boolean() }),
   },
-  'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN') }).strict(), response: z.array(FileSummarySchema) },
+  'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN'), mapping: MappingSchema.optional() }).strict(), response: z.array(FileSummarySchema) },
+  /** Ledger mappings saved by name, one per ledger source (the shop, the ERP…). */
+  'mappings:list': { request: Empty, response: z.array(MappingPresetSchema) },
+  'mappings:save': { request: MappingPresetSchema.strict(), response: z.array(MappingPresetSchema) },
+  'mappings:delete': { request: z.object({ name: z.string().min(1).max(100) }).strict(), response: z.array(MappingPresetSchema) },
 
   'workspaces:list': { request: Empty, response: z.array(WorkspaceSummarySchema) },
   'workspaces:create': {
-    request: z.object({ name: z.string().trim().min(1).max(200), merchantId: Id.nullable().default(null), bills: z.array(FilePath).min(1).max(50), ledgers: z.array(FilePath).max(50).default([]), settings: SettingsSchema.default({ crossDayWindowMinutes: 30, amountToleranceFen: 0 }) }).strict(),
+    request: z.object({ name: z.string().trim().min(1).max(200), merchantId: Id.nullable().default(null), bills: z.array(FilePath).min(1).max(50), ledgers: z.array(FilePath).max(50).default([]), mapping: MappingSchema.optional(), settings: SettingsSchema.default({ crossDayWindowMinutes: 30, amountToleranceFen: 0 }) }).strict(),
     response: WorkspaceSummarySchema,
   },
   'workspaces:open': { request: ById, response: WorkspaceDetailSchema },

@@ -204,4 +204,49 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await app.close();
     }
   });
+
+  it('a ledger needing a mapping: its columns and states mapped by hand, saved as a preset, then reconciled', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      const bill = join(dir, 'bill-26.csv');
+      writeFileSync(bill, demoBillCsv());
+      // The shop's ERP: a title row, its own column names and its own state words.
+      const words: Record<string, string> = { 已支付: '交易完成', 待支付: '待付款', 已退款: '已退货', 部分退款: '部分退货' };
+      const lines = demoLedgerCsv().replace(/^\ufeff/, '').trim().split('\r\n');
+      const erp = ['门店 ERP 订单导出 2026-11-26', '单据编号,应收金额,单据状态,收款时间,退货金额', ...lines.slice(1).map((l) => l.split(',').map((c, i) => (i === 2 ? words[c] ?? c : c)).join(','))].join('\r\n');
+      const ledger = join(dir, 'erp-ledger.csv');
+      writeFileSync(ledger, '\ufeff' + erp + '\r\n');
+      await page.goto(`${app.bridge.url}/#/new`);
+      await page.getByTestId('path-bill').fill(bill);
+      await page.getByTestId('add-bill').click();
+      await page.getByTestId('path-ledger').fill(ledger);
+      await page.getByTestId('add-ledger').click();
+      await page.getByTestId('map-columns').click();
+      await page.getByText('第 2 行').click();
+      // The selects search as you type: type the label, take the match.
+      const choose = async (testId: string, text: string) => {
+        await page.getByTestId(testId).click();
+        await page.keyboard.type(text);
+        await page.keyboard.press('Enter');
+      };
+      await choose('map-outTradeNo', '单据编号');
+      await choose('map-amount', '应收金额');
+      await choose('map-state', '单据状态');
+      await choose('map-paidAt', '收款时间');
+      await choose('map-refundAmount', '退货金额');
+      for (const [value, state] of [['交易完成', '已支付'], ['待付款', '未支付'], ['已退货', '已退款'], ['部分退货', '部分退款']]) await choose(`map-state-${value}`, state!);
+      await page.getByTestId('mapping-name').locator('input').fill('门店 ERP');
+      await shot(page, '10-mapping');
+      await page.getByTestId('mapping-apply').click();
+      await page.getByText('商户台账').first().waitFor();
+      await page.getByTestId('run').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      // The same story as the demo's own ledger.
+      expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
+      expect(await app.services.handlers['mappings:list']({}, { now: () => new Date(), emit: () => undefined })).toMatchObject([{ name: '门店 ERP', mapping: { headerRow: 2, columns: { outTradeNo: '单据编号' } } }]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { CATEGORIES, type LiveState } from '../../../shared/recon/types.ts';
 import { readJournal } from '../../query-run/run.ts';
 import { readAndReconcile } from '../../recon/read-and-reconcile.ts';
 import { Workspace } from './store.ts';
+import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
 
 export interface ReconcileJobInput {
   root: string;
@@ -43,7 +44,7 @@ export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: 
     let read = 0;
     onProgress({ phase: 'reading', done: 0, total: inputs.length });
     const { recon, hashes, imported } = await readAndReconcile({
-      bills, ledgers, settings: ws.settings(), lang: input.lang,
+      bills, ledgers, settings: ws.settings(), lang: input.lang, mapping: ws.meta<LedgerMapping | null>('mapping') ?? undefined,
       onFileRead: () => onProgress({ phase: 'reading', done: ++read, total: inputs.length }),
     });
     ws.setInputRows(imported.map((f) => f.rows));

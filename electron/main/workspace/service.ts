@@ -11,6 +11,7 @@ import type { Lang } from '../../../shared/i18n/messages.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
 import type { ItemRow, Resolution, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem } from '../../../shared/recon/types.ts';
+import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
 import { workerUrl } from '../../worker-url.ts';
 import { PauseController, runQueries, type QueryRunProgress } from '../../query-run/run.ts';
@@ -109,7 +110,7 @@ export class WorkspaceService {
     return Workspace.list(this.root);
   }
 
-  async create(req: { name: string; merchantId: string | null; bills: string[]; ledgers: string[]; settings: WorkspaceSettings }): Promise<WorkspaceSummary> {
+  async create(req: { name: string; merchantId: string | null; bills: string[]; ledgers: string[]; settings: WorkspaceSettings; mapping?: LedgerMapping | undefined }): Promise<WorkspaceSummary> {
     const inputs: InputFile[] = [];
     for (const [role, paths] of [['bill', req.bills], ['ledger', req.ledgers]] as const) {
       for (const path of paths) {
@@ -123,7 +124,7 @@ export class WorkspaceService {
       }
     }
     const id = randomUUID();
-    const w = Workspace.create(this.root, { id, name: req.name, merchantId: req.merchantId, settings: req.settings, inputs }, this.now);
+    const w = Workspace.create(this.root, { id, name: req.name, merchantId: req.merchantId, settings: req.settings, inputs, mapping: req.mapping ?? null }, this.now);
     try {
       return w.summary();
     } finally {

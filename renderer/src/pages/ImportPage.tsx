@@ -10,6 +10,7 @@ import type { FileSummary, MerchantSummary } from '../../../shared/ipc/contract.
 import { call, on } from '../api.ts';
 import { useUi } from '../context.ts';
 import { go } from '../router.ts';
+import { MappingDialog, type Mapping } from '../components/MappingDialog.tsx';
 
 type Role = 'bill' | 'ledger';
 
@@ -44,6 +45,8 @@ export function ImportPage() {
   const [billDate, setBillDate] = useState(() => new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10));
   const [downloading, setDownloading] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const [mapping, setMapping] = useState<Mapping | null>(null);
+  const [mapping4, setMapping4] = useState<FileSummary | null>(null);
 
   useEffect(() => {
     call('merchants:list', {}).then((m) => {
@@ -52,12 +55,28 @@ export function ImportPage() {
     }, () => undefined);
   }, []);
 
+  /** A mapping applied: every ledger read again with it. */
+  const applyMapping = async (m: Mapping) => {
+    setMapping(m);
+    setMapping4(null);
+    const ledgers = files.filter((f) => f.role === 'ledger').map((f) => f.path);
+    try {
+      const summaries = await call('files:inspect', { paths: ledgers, mapping: m });
+      setFiles((old) => old.map((f) => {
+        const s = summaries.find((x) => x.path === f.path);
+        return s === undefined ? f : { ...f, summary: s, error: s.error?.message ?? null };
+      }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
   const add = async (role: Role, newPaths: string[]) => {
     const fresh = newPaths.map((p) => p.trim()).filter((p) => p !== '' && !files.some((f) => f.path === p));
     if (fresh.length === 0) return;
     setFiles((old) => [...old, ...fresh.map((path) => ({ role, path, summary: null, error: null }))]);
     try {
-      const summaries = await call('files:inspect', { paths: fresh });
+      const summaries = await call('files:inspect', { paths: fresh, ...(role === 'ledger' && mapping !== null ? { mapping } : {}) });
       setFiles((old) => old.map((f) => {
         const s = summaries.find((x) => x.path === f.path);
         return s === undefined ? f : { ...f, summary: s, error: s.error?.message ?? null };
@@ -108,7 +127,7 @@ export function ImportPage() {
     });
     try {
       const ws = await call('workspaces:create', {
-        name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path),
+        name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path), ...(mapping !== null ? { mapping } : {}),
         settings: { crossDayWindowMinutes: window_, amountToleranceFen: tolerance },
       });
       await call('workspaces:reconcile', { id: ws.id });
@@ -185,9 +204,19 @@ export function ImportPage() {
                 </Space>
               ),
             },
-            { title: '', key: 'x', render: (_, f) => <Button type="link" size="small" onClick={() => setFiles((old) => old.filter((x) => x.path !== f.path))}>{t.del}</Button> },
+            {
+              title: '', key: 'x', render: (_, f) => (
+                <Space size={0}>
+                  {f.role === 'ledger' && f.summary !== null && f.summary.kind === 'unknown' && f.summary.firstRows !== null && (
+                    <Button type="link" size="small" onClick={() => setMapping4(f.summary)} data-testid="map-columns">{lang === 'zh-CN' ? '映射列' : 'Map columns'}</Button>
+                  )}
+                  <Button type="link" size="small" onClick={() => setFiles((old) => old.filter((x) => x.path !== f.path))}>{t.del}</Button>
+                </Space>
+              ),
+            },
           ]}
         />
+        {mapping4 !== null && <MappingDialog file={mapping4} onApply={(m) => void applyMapping(m)} onCancel={() => setMapping4(null)} />}
       </Card>
       <Card>
         <Form layout="inline">
