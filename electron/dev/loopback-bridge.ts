@@ -16,6 +16,7 @@ import { CHANNELS, EVENTS } from '../../shared/ipc/contract.ts';
 import { createDispatch, type Handlers } from '../main/ipc/register.ts';
 import { APP_ORIGIN, CSP } from '../main/security.ts';
 import { contentTypeFor, resolveAppPath } from '../main/protocol.ts';
+import { readBody } from '../simulator/server.ts';
 
 export interface LoopbackBridge {
   url: string;
@@ -28,17 +29,6 @@ export interface LoopbackBridge {
 }
 
 const MAX_BODY_BYTES = 4 << 20;
-
-async function body(req: IncomingMessage): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request too large');
-    parts.push(chunk as Buffer);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
 
 /** The page-side half: what the preload exposes, over fetch and EventSource instead of ipcRenderer. */
 export function bridgeScript(token: string): string {
@@ -97,7 +87,7 @@ export async function startLoopbackBridge(o: { handlers: Handlers; rendererDir?:
       }
       let payload: unknown;
       try {
-        payload = JSON.parse(await body(req));
+        payload = JSON.parse(await readBody(req, MAX_BODY_BYTES));
       } catch {
         payload = Symbol('malformed');
       }

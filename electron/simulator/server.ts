@@ -111,7 +111,8 @@ const V2_REFUND_STATUS: Record<string, string> = { SUCCESS: 'SUCCESS', PROCESSIN
 /** A v3 bill download link lives this long, as WeChat's does. */
 const DOWNLOAD_TOKEN_MS = 30_000;
 
-async function readBody(req: IncomingMessage, maxBytes = 1 << 20): Promise<string> {
+/** A request's body as text, refusing one larger than `maxBytes` (the loopback bridge uses it too). */
+export async function readBody(req: IncomingMessage, maxBytes = 1 << 20): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Empty, List, Row, Space, Spin, Tag, Typography } from 'antd';
 import type { InTransitSchema, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { z } from 'zod';
-import { call, on } from '../api.ts';
+import { call } from '../api.ts';
+import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
 import { format } from '../i18n.ts';
 import { go } from '../router.ts';
@@ -39,16 +40,13 @@ export function HomePage() {
   const openDemo = async () => {
     setError(null);
     setDemo(t.loading);
-    const off = on('workspaces:progressed', (p) => setDemo({ reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase]));
     try {
       const d = await call('demo:start', {});
-      const ws = await call('workspaces:create', { name: `${t.demoMerchant} 2026-11-26`, merchantId: d.merchant.id, bills: d.bills, ledgers: d.ledgers });
-      await call('workspaces:reconcile', { id: ws.id });
-      go({ page: 'workspace', id: ws.id, tab: 'items' });
+      const id = await createAndReconcile({ name: `${t.demoMerchant} 2026-11-26`, merchantId: d.merchant.id, bills: d.bills, ledgers: d.ledgers }, (p) => setDemo({ reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase]));
+      go({ page: 'workspace', id, tab: 'items' });
     } catch (e) {
       setError((e as Error).message);
     } finally {
-      off();
       setDemo(null);
     }
   };

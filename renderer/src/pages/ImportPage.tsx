@@ -7,7 +7,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Collapse, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { FileSummary, MerchantSummary } from '../../../shared/ipc/contract.ts';
-import { call, on } from '../api.ts';
+import { call } from '../api.ts';
+import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
 import { go } from '../router.ts';
 import { MappingDialog, type Mapping } from '../components/MappingDialog.tsx';
@@ -120,22 +121,22 @@ export function ImportPage() {
   const run = async () => {
     setError(null);
     setRunning({ phase: t.reading, percent: 5 });
-    const off = on('workspaces:progressed', (p) => {
-      const base = { reading: 5, reconciling: 60, writing: 80, done: 100 }[p.phase];
-      const share = p.phase === 'reading' && p.total > 0 ? (p.done / p.total) * 50 : 0;
-      setRunning({ phase: { reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase], percent: Math.round(base + share) });
-    });
     try {
-      const ws = await call('workspaces:create', {
-        name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path), ...(mapping !== null ? { mapping } : {}),
-        settings: { crossDayWindowMinutes: window_, amountToleranceFen: tolerance },
-      });
-      await call('workspaces:reconcile', { id: ws.id });
-      go({ page: 'workspace', id: ws.id, tab: 'items' });
+      const id = await createAndReconcile(
+        {
+          name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path), ...(mapping !== null ? { mapping } : {}),
+          settings: { crossDayWindowMinutes: window_, amountToleranceFen: tolerance },
+        },
+        (p) => {
+          const base = { reading: 5, reconciling: 60, writing: 80, done: 100 }[p.phase];
+          const share = p.phase === 'reading' && p.total > 0 ? (p.done / p.total) * 50 : 0;
+          setRunning({ phase: { reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase], percent: Math.round(base + share) });
+        },
+      );
+      go({ page: 'workspace', id, tab: 'items' });
     } catch (e) {
       setError((e as Error).message);
     } finally {
-      off();
       setRunning(null);
     }
   };
