@@ -4,7 +4,9 @@
  * as a user meets it: the time to the first rows painted, to a filtered, a sorted and a searched
  * table, the frame times while scrolling with the wheel and while dragging to the end, and the
  * longest task that blocked the page's thread throughout (the target: none over 100 ms). The
- * workspace is made once and kept in bench/.data. Prints one JSON object.
+ * workspace is made once and kept in bench/.data. Prints one JSON object, with a timeline of when
+ * each action began and when each long task fell; WXRECON_PROFILE=1 also prints where the page's
+ * CPU went while scrolling (a sampled profile).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +57,9 @@ try {
   const paintedAt = await page.evaluate(() => performance.now());
 
   /** Time from an action to the table's first row showing an order number that matches `pattern` (and not `unlike`). */
-  const timed = async (act: () => Promise<void>, pattern: string, unlike = '^$') => {
+  const marks: Record<string, number> = {};
+  const timed = async (act: () => Promise<void>, pattern: string, unlike = '^$', label = '') => {
+    if (label !== '') marks[label] = await page.evaluate(() => performance.now());
     const before = Date.now();
     await act();
     await page.waitForFunction(([sel, p, u]) => {
@@ -69,23 +73,30 @@ try {
   const searchMs = await timed(async () => {
     await input.fill(target);
     await input.press('Enter');
-  }, `^${target}$`);
+  }, `^${target}$`, '^$', 'search');
   await input.fill('');
   await input.press('Enter');
   await page.waitForFunction(() => /WX000000000000/.test(document.querySelector('[role="row"][aria-rowindex="2"]')?.textContent ?? ''));
   const sortMs = await timed(async () => {
     await page.getByTestId('sort').click();
     await page.getByText('金额从大到小').click();
-  }, '^WX', '^WX000000000000$');
+  }, '^WX', '^WX000000000000$', 'sort');
   // Refund differences are every eighth item from the fifth (WX…4, WX…12, …).
   const filterMs = await timed(async () => {
     await page.getByTestId('filter-category').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '退款不符' }).click();
     await page.keyboard.press('Escape');
-  }, '^WX', '^WX000000000000$');
+  }, '^WX', '^WX000000000000$', 'filter');
+  marks.scroll = await page.evaluate(() => performance.now());
   // Frame times while wheeling through the table, and while jumping to its end (keyboard End).
   const body = page.locator('[role="grid"]');
   await body.click({ position: { x: 400, y: 120 } });
+  const cdp = process.env.WXRECON_PROFILE ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const frames = await page.evaluate(async () => {
     const grid = document.querySelector('[role="grid"]') as HTMLElement;
     const deltas: number[] = [];
@@ -105,6 +116,20 @@ try {
     going = false;
     return deltas.slice(1);
   });
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    const self = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const deltas = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((sid, i) => {
+      const node = byId.get(sid)!;
+      const k = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
+      self.set(k, (self.get(k) ?? 0) + (deltas[i] ?? 0));
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    process.stderr.write([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${((v / total) * 100).toFixed(1)}% ${k}`).join('\n') + '\n');
+  }
+  marks.end = await page.evaluate(() => performance.now());
   await page.keyboard.press('End');
   await page.waitForTimeout(1500);
   const endShown = await page.evaluate(() => document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount'));
@@ -117,6 +142,8 @@ try {
     items: n, firstPaintMs, searchMs, sortMs, filterMs,
     scrollFrameMs: { p50: pct(0.5), p95: pct(0.95), max: pct(1), frames: frames.length },
     // Loading the page (parsing the bundle, first styles) and using it, apart.
+    // Where the long tasks fell, against when each action began (page clock, ms).
+    timeline: { paintedAt: Math.round(paintedAt), ...Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, Math.round(v)])), longTasks: longTasks.filter((x) => x.at >= paintedAt).map((x) => [Math.round(x.at), Math.round(x.ms)]) },
     longestTaskWhileLoadingMs: Math.round(Math.max(0, ...loading)), longestTaskWhileUsingMs: Math.round(Math.max(0, ...using)), longTasksWhileUsing: using.length, ariaRowCount: Number(endShown),
   }) + '\n');
 } finally {
