@@ -78,7 +78,7 @@ export function App() {
       <Ui.Provider value={ui}>
         <Layout style={{ minHeight: '100vh' }}>
           <Layout.Sider width={176} theme={prefs.dark ? 'dark' : 'light'} style={{ borderRight: prefs.dark ? undefined : '1px solid #f0f0f0' }}>
-            <div style={{ padding: '16px 16px 8px', fontWeight: 600, fontSize: 15 }}>{t.appName}</div>
+            <div style={{ padding: '16px 16px 8px', fontWeight: 600, fontSize: 15, color: prefs.dark ? 'rgba(255, 255, 255, 0.88)' : 'rgba(0, 0, 0, 0.88)' }}>{t.appName}</div>
             <Menu
               mode="inline"
               theme={prefs.dark ? 'dark' : 'light'}

@@ -47,7 +47,7 @@ const en: Messages = {
   darkMode: 'Dark mode', language: '中文',
   recent: 'Recent reconciliations', noRecent: 'No workspaces yet', inTransit: 'In transit', noTransit: 'Nothing in transit',
   openDemo: 'Open the demo', demoTitle: 'First time here?', demoText: 'The built-in simulator plays WeChat Pay: download a bill, reconcile, query live states and export the report, with no keys.',
-  open: 'Open', del: 'Delete', daysOpen: 'open {n} days', since: 'since {d}',
+  open: 'Open', del: 'Delete', daysOpen: 'open {n} d', since: 'since {d}',
   reasonCrossDay: 'Cross-day', reasonNotFinal: 'State not final', reasonRefundProcessing: 'Refund processing',
   bills: 'WeChat bills', ledgers: 'Ledgers', pickFiles: 'Choose files…', addPath: 'Add', pathPlaceholder: 'or paste a file path',
   inspect: 'Detected', kind: 'Kind', billType: 'Bill type', layout: 'Layout', encoding: 'Encoding', rows: 'Rows', dateRange: 'Dates', integrity: 'Summary check', warnings: 'Warnings',

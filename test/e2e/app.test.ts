@@ -128,6 +128,26 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await page.goto(`${app.bridge.url}/#/`);
       await page.getByText('DEMO-1005').waitFor();
       await shot(page, '06-home');
+
+      // The merchants screen, dark mode, and English.
+      await page.goto(`${app.bridge.url}/#/merchants`);
+      await page.getByText('演示商户（模拟器）').first().waitFor();
+      // The table fades in from its loading state.
+      await page.waitForTimeout(500);
+      await shot(page, '11-merchants');
+      await page.getByRole('switch', { name: '深色模式' }).click();
+      await page.goto(`${app.bridge.url}/#/`);
+      await page.getByText('DEMO-1005').waitFor();
+      await shot(page, '12-home-dark');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('Recent reconciliations').waitFor();
+      await shot(page, '13-home-english');
+      // Both choices are remembered across a reload.
+      await page.reload();
+      await page.getByText('Recent reconciliations').waitFor();
+      const background = await page.evaluate<string>("getComputedStyle(document.querySelector('.ant-layout')).backgroundColor");
+      // Dark: a background far from white.
+      expect(background.match(/\d+/g)!.slice(0, 3).map(Number).every((c) => c < 80)).toBe(true);
     } finally {
       await app.close();
     }
