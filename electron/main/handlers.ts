@@ -186,6 +186,7 @@ export function createMainServices(deps: MainDeps): MainServices {
     'workspaces:in-transit': async () => workspaces.inTransit(),
     'workspaces:delete': async (r) => ({ deleted: workspaces.remove(r.id) }),
 
+    'orders:close': async (r) => workspaces.closeOrder(r.workspaceId, r.outTradeNo, r.createdAtIso, r.by),
     'queries:start': async (r, ctx) => workspaces.startQueries(r.workspaceId, r.lang, ctx.emit),
     'queries:pause': async (r) => workspaces.pauseQueries(r.workspaceId, true),
     'queries:resume': async (r) => workspaces.pauseQueries(r.workspaceId, false),

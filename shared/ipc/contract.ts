@@ -262,6 +262,11 @@ export const channels = {
   'workspaces:in-transit': { request: Empty, response: z.array(InTransitSchema) },
   'workspaces:delete': { request: ById, response: z.object({ deleted: z.boolean() }) },
 
+  /** 关单: close an unpaid order at WeChat Pay — asked first, refused when paid or younger than five minutes, recorded. */
+  'orders:close': {
+    request: z.object({ workspaceId: Id, outTradeNo: z.string().min(1).max(64), createdAtIso: z.string().max(40).optional(), by: z.string().max(100).default('') }).strict(),
+    response: z.object({ outcome: z.enum(['closed', 'already-closed', 'refused-paid', 'too-young']), tradeState: z.string().nullable() }),
+  },
   'queries:start': { request: z.object({ workspaceId: Id, lang: Lang.default('zh-CN') }).strict(), response: z.object({ progress: QueryProgressSchema, cancelled: z.boolean(), failed: z.number().int() }) },
   'queries:pause': { request: z.object({ workspaceId: Id }).strict(), response: z.object({ paused: z.boolean() }) },
   'queries:resume': { request: z.object({ workspaceId: Id }).strict(), response: z.object({ paused: z.boolean() }) },

@@ -8,7 +8,7 @@ export const CHANNEL_NAMES = [
   'merchants:list', 'merchants:save', 'merchants:delete', 'merchants:import-key-file', 'merchants:test-connection',
   'demo:start', 'files:pick', 'files:download-bill', 'files:inspect', 'mappings:list', 'mappings:save', 'mappings:delete',
   'workspaces:list', 'workspaces:create', 'workspaces:open', 'workspaces:reconcile', 'workspaces:item', 'workspaces:items', 'workspaces:resolve', 'workspaces:export', 'workspaces:in-transit', 'workspaces:delete',
-  'queries:start', 'queries:pause', 'queries:resume', 'queries:cancel',
+  'orders:close', 'queries:start', 'queries:pause', 'queries:resume', 'queries:cancel',
 ] as const;
 
 export const EVENT_NAMES = ['workspaces:progressed', 'queries:progressed', 'menu:invoked'] as const;

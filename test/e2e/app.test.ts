@@ -269,4 +269,31 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await app.close();
     }
   });
+
+  it('closes a stale unpaid order at WeChat Pay from the detail panel, after asking its state, and records it', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      const demo = await app.services.handlers['demo:start']({}, { now: () => new Date(), emit: () => undefined });
+      // The shop marked DEMO-1003 paid; WeChat has it unpaid (NOTPAY).
+      const ledger = join(dir, 'ledger-1003-paid.csv');
+      writeFileSync(ledger, demoLedgerCsv().replace('DEMO-1003,9.90,待支付,,', 'DEMO-1003,9.90,已支付,2026-11-26 13:00:00,'));
+      const ws = await app.services.handlers['workspaces:create']({ name: '关单', merchantId: 'demo', bills: demo.bills, ledgers: [ledger], settings: { crossDayWindowMinutes: 30, amountToleranceFen: 0 } }, { now: () => new Date(), emit: () => undefined });
+      await app.services.handlers['workspaces:reconcile']({ id: ws.id, lang: 'zh-CN' }, { now: () => new Date(), emit: () => undefined });
+      await page.goto(`${app.bridge.url}/#/workspace/${ws.id}/items`);
+      await page.getByTestId('query-live').click();
+      await page.getByText('DEMO-1003').waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => (globalThis as unknown as { document: { body: { textContent: string | null } } }).document.body.textContent?.includes('NOTPAY') === true, undefined, { timeout: 30_000 });
+      await page.getByText('DEMO-1003').click();
+      await page.getByTestId('close-order').click();
+      await page.getByRole('button', { name: /关\s?单/ }).last().click();
+      await page.getByTestId('close-result').getByText('已在微信支付关单，当前状态 CLOSED').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      await shot(page, '14-close-order');
+      const history = await app.services.handlers['workspaces:item']({ id: ws.id, key: 'DEMO-1003' }, { now: () => new Date(), emit: () => undefined });
+      expect(history.history.at(-1)).toMatchObject({ decision: '关单', note: '已在微信支付关单，关单后查询为 CLOSED' });
+    } finally {
+      await app.close();
+    }
+  });
 });

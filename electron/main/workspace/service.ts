@@ -15,7 +15,7 @@ import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
 import { workerUrl } from '../../worker-url.ts';
 import { PauseController, runQueries, type QueryRunProgress } from '../../query-run/run.ts';
-import { queryOrderForRecon } from '../../wechatpay/client.ts';
+import { closeOrder, queryOrder, queryOrderForRecon } from '../../wechatpay/client.ts';
 import type { MerchantProfile } from '../../wechatpay/profile.ts';
 import { Workspace, type InputFile, type InTransit, type ItemQuery, type WorkspaceSettings } from './store.ts';
 import type { ReconcileJobInput, ReconcileJobProgress, ReconcileJobResult } from './reconcile-job.ts';
@@ -25,6 +25,8 @@ import type { ExportJobInput } from './export-job.ts';
 const LIVE_SETTLES: ReadonlySet<string> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
 
 const DAY_MS = 86_400_000;
+/** WeChat's rule: an order can be closed five minutes after it was created. */
+const CLOSE_MIN_AGE_MS = 5 * 60_000;
 
 export interface WorkspaceServiceOptions {
   root: string;
@@ -245,6 +247,30 @@ export class WorkspaceService {
         // The workspace is gone or unreadable: the original error says enough.
       }
     }
+  }
+
+  /**
+   * 关单 for an unpaid order of this workspace's merchant: the live state is asked first (a paid
+   * order is refused, a closed one needs nothing), WeChat's five-minute rule is kept when the
+   * creation time is known, and the outcome is written into the item's decision history.
+   */
+  async closeOrder(id: string, outTradeNo: string, createdAtIso: string | undefined, by: string): Promise<{ outcome: 'closed' | 'already-closed' | 'refused-paid' | 'too-young'; tradeState: string | null }> {
+    const detail = this.detail(id);
+    if (detail.merchantId === null) throw new AppFailure('invalid-request', '请先为工作区选择商户');
+    const profile = await this.profileOf(detail.merchantId);
+    const record = (note: string) => {
+      this.with(id, (w) => {
+        if (w.item(outTradeNo) !== null) w.resolve([outTradeNo], { status: 'in-progress', decision: '关单', note, by });
+      });
+    };
+    if (createdAtIso !== undefined && this.now().getTime() - Date.parse(createdAtIso) < CLOSE_MIN_AGE_MS) return { outcome: 'too-young', tradeState: null };
+    const before = await queryOrder(profile, { outTradeNo });
+    if (before.tradeState === 'SUCCESS' || before.tradeState === 'REFUND') return { outcome: 'refused-paid', tradeState: before.tradeState };
+    if (before.tradeState === 'CLOSED' || before.tradeState === 'REVOKED') return { outcome: 'already-closed', tradeState: before.tradeState };
+    await closeOrder(profile, outTradeNo);
+    const after = await queryOrder(profile, { outTradeNo });
+    record(`已在微信支付关单，关单后查询为 ${after.tradeState}`);
+    return { outcome: 'closed', tradeState: after.tradeState };
   }
 
   pauseQueries(id: string, paused: boolean): { paused: boolean } {

@@ -6,7 +6,7 @@
  * pause and cancel, the summary with control totals and charts, and the export.
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Progress, Radio, Row, Select, Space, Statistic, Tabs, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Popconfirm, Progress, Radio, Row, Select, Space, Statistic, Tabs, Tag, Timeline, Typography } from 'antd';
 import type { ItemRow, ResolutionStatus, WorkspaceDetail } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem, ReconcileSummary } from '../../../shared/recon/types.ts';
 import { CATEGORIES } from '../../../shared/recon/types.ts';
@@ -253,6 +253,7 @@ function ItemDrawer(props: { id: string; row: ItemRow; onClose: () => void; onSa
               [t.refundAmount, item.live.refunds ? y(item.live.refunds.refundFen) : null], [t.queriedAt, item.live.queriedAt], [t.requestId, item.live.requestId],
             ])}</Col>
           </Row>
+          {item.live?.tradeState === 'NOTPAY' && item.outTradeNo !== null && <CloseOrder id={props.id} outTradeNo={item.outTradeNo} onDone={props.onSaved} />}
           {(data?.history.length ?? 0) > 0 && <Timeline items={data!.history.map((h) => ({ children: `${h.atIso.replace('T', ' ').slice(0, 19)} ${h.by} ${statusText(t, h.status)}${h.decision ? ` · ${h.decision}` : ''}${h.note ? `：${h.note}` : ''}` }))} />}
           {locked ? (
             <Alert type="success" showIcon message={format(t.lockedBy, { by: props.row.resolution!.by || '—', at: props.row.resolution!.atIso.replace('T', ' ').slice(0, 19) })} description={props.row.resolution!.note} />
@@ -262,6 +263,43 @@ function ItemDrawer(props: { id: string; row: ItemRow; onClose: () => void; onSa
         </Space>
       )}
     </Drawer>
+  );
+}
+
+/** 关单 for an order WeChat still has as unpaid: a stale order nobody will pay, closed so it cannot be paid later. */
+function CloseOrder(props: { id: string; outTradeNo: string; onDone: () => void }) {
+  const { lang, by } = useUi();
+  const zh = lang === 'zh-CN';
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ type: 'success' | 'warning' | 'error'; text: string } | null>(null);
+  const close = async () => {
+    setBusy(true);
+    try {
+      const r = await call('orders:close', { workspaceId: props.id, outTradeNo: props.outTradeNo, by });
+      const text = {
+        closed: zh ? `已在微信支付关单，当前状态 ${r.tradeState}` : `Closed at WeChat Pay; now ${r.tradeState}`,
+        'already-closed': zh ? `订单在微信支付已是 ${r.tradeState}，无需关单` : `Already ${r.tradeState} at WeChat Pay`,
+        'refused-paid': zh ? `订单已支付（${r.tradeState}），不能关单` : `The order is paid (${r.tradeState}); it cannot be closed`,
+        'too-young': zh ? '订单创建不足 5 分钟，微信支付暂不允许关单' : 'Less than five minutes old; WeChat Pay does not allow closing it yet',
+      }[r.outcome];
+      setResult({ type: r.outcome === 'closed' ? 'success' : 'warning', text });
+      if (r.outcome === 'closed') setTimeout(props.onDone, 800);
+    } catch (e) {
+      setResult({ type: 'error', text: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card size="small" title={zh ? '在微信支付关单' : 'Close at WeChat Pay'}>
+      <Space direction="vertical">
+        <Typography.Text type="secondary">{zh ? '微信支付中这笔订单仍未支付。关单后用户将无法再支付；先查询实时状态，已支付的订单不会被关闭。' : 'WeChat Pay still has this order unpaid. Once closed it cannot be paid; its live state is asked first and a paid order is never closed.'}</Typography.Text>
+        <Popconfirm title={zh ? `确定在微信支付关闭订单 ${props.outTradeNo}？` : `Close order ${props.outTradeNo} at WeChat Pay?`} onConfirm={() => void close()} okText={zh ? '关单' : 'Close'} cancelText={zh ? '取消' : 'Cancel'}>
+          <Button danger loading={busy} data-testid="close-order">{zh ? '关单' : 'Close order'}</Button>
+        </Popconfirm>
+        {result !== null && <Alert type={result.type} showIcon message={result.text} data-testid="close-result" />}
+      </Space>
+    </Card>
   );
 }
 
