@@ -1,9 +1,10 @@
 /**
- * Where a worker's module is. From source (tests, the CLI) it is the `.ts` file beside its caller;
+ * Workers, from source and from the build. Where a worker's module is. From source (tests, the CLI) it is the `.ts` file beside its caller;
  * in the built app every worker is its own bundled entry beside the main entry, and a shared chunk
  * calling it sits elsewhere, so the built entries say where they are (`markBuiltEntry`).
  */
 import { dirname, join } from 'node:path';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const KEY = '__wxreconEntryDir';
@@ -17,4 +18,44 @@ export function markBuiltEntry(entryUrl: string): void {
 export function workerUrl(sourceUrl: URL, builtName: string): URL {
   const dir = (globalThis as Record<string, unknown>)[KEY];
   return typeof dir === 'string' ? pathToFileURL(join(dir, `${builtName}.js`)) : sourceUrl;
+}
+
+/** What a worker reports when it fails in its own code (not a crash). */
+export interface WorkerFailure {
+  message: string;
+  code: string | null;
+  kind?: string | null;
+}
+
+/**
+ * A worker's job to its end: `{ type: 'done', result }` resolves, `{ type: 'error', error }` rejects
+ * with `failed(error)`, any other message goes to `onMessage`; a crash rejects with it, and an exit
+ * without an answer with `exited(code)`. The worker is ended once it has answered.
+ */
+export function runWorker<R, M = never>(
+  url: URL,
+  options: WorkerOptions,
+  handlers: { onMessage?: (m: M) => void; failed?: (e: WorkerFailure) => Error; exited: (code: number) => Error },
+): Promise<R> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, options);
+    let settled = false;
+    worker.on('message', (m: { type: 'done'; result: R } | { type: 'error'; error: WorkerFailure } | ({ type: string } & M)) => {
+      if (m.type !== 'done' && m.type !== 'error') return handlers.onMessage?.(m as M);
+      settled = true;
+      if (m.type === 'done') resolve((m as { result: R }).result);
+      else {
+        const e = (m as { error: WorkerFailure }).error;
+        reject(handlers.failed?.(e) ?? new Error(e.message));
+      }
+      void worker.terminate();
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(handlers.exited(code));
+    });
+  });
 }

@@ -4,9 +4,8 @@
  * A single file is imported on the calling thread: a worker would only add its start-up.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { importFile, type FileImport, type ImportFileOptions } from './read-file.ts';
-import { workerUrl } from '../worker-url.ts';
+import { runWorker, workerUrl } from '../worker-url.ts';
 import type { BillColumns } from '../../shared/import/columns.ts';
 import type { BillType } from '../../shared/import/types.ts';
 
@@ -39,28 +38,11 @@ export function transferablesOf(result: FileImport): ArrayBuffer[] {
 
 /** One file read on its own thread (the app: a big file never blocks the main process). */
 export function importInWorker(job: ImportJob, onBatch?: BatchListener): Promise<FileImport> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(new URL('./import-worker.ts', import.meta.url), 'import-worker'), {
-      workerData: { path: job.path, options: job.options, ...(onBatch !== undefined && job.batchRows !== undefined ? { batchRows: job.batchRows } : {}) },
-    });
-    let settled = false;
-    worker.on('message', (m: { type: 'batch'; columns: BillColumns; billType: BillType } | { type: 'done'; result: FileImport }) => {
-      if (m.type === 'batch') {
-        onBatch?.(m.columns, m.billType);
-        return;
-      }
-      settled = true;
-      resolve(m.result);
-      void worker.terminate();
-    });
-    worker.once('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`import worker for ${job.path} exited with code ${code}`));
-    });
-  });
+  return runWorker<FileImport, { type: 'batch'; columns: BillColumns; billType: BillType }>(
+    workerUrl(new URL('./import-worker.ts', import.meta.url), 'import-worker'),
+    { workerData: { path: job.path, options: job.options, ...(onBatch !== undefined && job.batchRows !== undefined ? { batchRows: job.batchRows } : {}) } },
+    { onMessage: (m) => onBatch?.(m.columns, m.billType), exited: (code) => new Error(`import worker for ${job.path} exited with code ${code}`) },
+  );
 }
 
 /**

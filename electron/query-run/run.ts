@@ -105,6 +105,13 @@ export async function readJournal(path: string): Promise<Map<string, JournalLine
   return parseJournal(await readJournalText(path));
 }
 
+/** Every answer a journal holds, as live states by order number (what a reconciliation takes). */
+export async function liveStatesFromJournal(path: string): Promise<Map<string, LiveState>> {
+  const live = new Map<string, LiveState>();
+  for (const [key, entry] of await readJournal(path)) if ('result' in entry) live.set(entry.result.outTradeNo || key.slice(2), toLive(entry.result));
+  return live;
+}
+
 function parseJournal(text: string): Map<string, JournalLine> {
   const out = new Map<string, JournalLine>();
   for (const line of text.split('\n')) {

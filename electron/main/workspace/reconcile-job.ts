@@ -6,8 +6,8 @@
  * items of earlier workspaces this one settles.
  */
 import type { Lang } from '../../../shared/i18n/messages.ts';
-import { CATEGORIES, type LiveState } from '../../../shared/recon/types.ts';
-import { readJournal } from '../../query-run/run.ts';
+import { CATEGORIES } from '../../../shared/recon/types.ts';
+import { liveStatesFromJournal } from '../../query-run/run.ts';
 import { readAndReconcile } from '../../recon/read-and-reconcile.ts';
 import { Workspace } from './store.ts';
 import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
@@ -49,13 +49,7 @@ export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: 
     });
     ws.setInputRows(imported.map((f) => f.rows));
     onProgress({ phase: 'reconciling', done: 0, total: 1 });
-    const journal = await readJournal(Workspace.journalOf(input.root, input.id));
-    const live = new Map<string, LiveState>();
-    for (const [key, entry] of journal) {
-      if (!('result' in entry)) continue;
-      const r = entry.result;
-      live.set(r.outTradeNo || key.slice(2), { outTradeNo: r.outTradeNo, transactionId: r.transactionId, tradeState: r.tradeState, totalFen: r.totalFen, successTime: r.successTime, queriedAt: r.queriedAt, ...(r.requestId ? { requestId: r.requestId } : {}), ...(r.refunds ? { refunds: r.refunds } : {}) });
-    }
+    const live = await liveStatesFromJournal(Workspace.journalOf(input.root, input.id));
     const report = recon.finish(input.lang, live.size > 0 ? live : undefined);
     onProgress({ phase: 'writing', done: 0, total: report.items.length });
     ws.saveResult(report, RANK);

@@ -6,14 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Lang } from '../../../shared/i18n/messages.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
 import type { ItemRow, Resolution, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem } from '../../../shared/recon/types.ts';
 import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
-import { workerUrl } from '../../worker-url.ts';
+import { runWorker, workerUrl } from '../../worker-url.ts';
 import { PauseController, runQueries, type QueryRunProgress } from '../../query-run/run.ts';
 import { closeOrder, queryOrder, queryOrderForRecon } from '../../wechatpay/client.ts';
 import type { MerchantProfile } from '../../wechatpay/profile.ts';
@@ -41,44 +40,18 @@ export interface WorkspaceServiceOptions {
 
 /** The report writer on a worker, with a small young generation (less memory for the same speed). */
 export function exportInWorker(input: ExportJobInput): Promise<{ path: string; sizeBytes: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(new URL('./export-worker.ts', import.meta.url), 'export-worker'), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-    let settled = false;
-    worker.on('message', (m: { type: 'done'; result: { path: string; sizeBytes: number } } | { type: 'error'; error: { message: string; code: string | null } }) => {
-      settled = true;
-      if (m.type === 'done') resolve(m.result);
-      else reject(new AppFailure(m.error.code === 'invalid-request' ? 'invalid-request' : 'io', m.error.message));
-      void worker.terminate();
-    });
-    worker.once('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new AppFailure('internal', `report worker exited with code ${code}`));
-    });
+  return runWorker(workerUrl(new URL('./export-worker.ts', import.meta.url), 'export-worker'), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } }, {
+    failed: (e) => new AppFailure(e.code === 'invalid-request' ? 'invalid-request' : 'io', e.message),
+    exited: (code) => new AppFailure('internal', `report worker exited with code ${code}`),
   });
 }
 
 /** The default: the job on a worker, so the main process never blocks on a million rows. */
 export function runJobInWorker(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void): Promise<ReconcileJobResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(new URL('./reconcile-worker.ts', import.meta.url), 'reconcile-worker'), { workerData: input });
-    let settled = false;
-    worker.on('message', (m: { type: 'progress'; progress: ReconcileJobProgress } | { type: 'done'; result: ReconcileJobResult } | { type: 'error'; error: { message: string; code: string | null; kind: string | null } }) => {
-      if (m.type === 'progress') return onProgress(m.progress);
-      settled = true;
-      if (m.type === 'done') resolve(m.result);
-      else reject(new AppFailure(m.error.kind === 'usage' ? 'import-failed' : m.error.code === 'not-found' ? 'not-found' : 'io', m.error.message));
-      void worker.terminate();
-    });
-    worker.once('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new AppFailure('internal', `reconcile worker exited with code ${code}`));
-    });
+  return runWorker<ReconcileJobResult, { type: 'progress'; progress: ReconcileJobProgress }>(workerUrl(new URL('./reconcile-worker.ts', import.meta.url), 'reconcile-worker'), { workerData: input }, {
+    onMessage: (m) => onProgress(m.progress),
+    failed: (e) => new AppFailure(e.kind === 'usage' ? 'import-failed' : e.code === 'not-found' ? 'not-found' : 'io', e.message),
+    exited: (code) => new AppFailure('internal', `reconcile worker exited with code ${code}`),
   });
 }
 
