@@ -6,10 +6,9 @@
  * No bill that day (no trades) is an answer: exit 0, no file.
  */
 import { createHash } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Lang } from '../../shared/i18n/messages.ts';
-import { importFile } from '../import/read-file.ts';
+import { saveVerifiedBill } from '../wechatpay/save-bill.ts';
 import { closePools, downloadBill } from '../wechatpay/client.ts';
 import { BILL_NOT_READY, NO_BILL, type TradeBillType } from '../wechatpay/bill-download.ts';
 import { WechatPayError } from '../wechatpay/order-query.ts';
@@ -104,37 +103,23 @@ export async function runDownloadBill(argv: string[], io: CliIo, lang: Lang): Pr
     await closePools();
   }
 
-  // Written aside and renamed: a half-written bill never sits under the name a scheduler reads.
-  const partial = `${out}.partial`;
+  let saved;
   try {
-    await writeFile(partial, bill.bytes);
+    saved = await saveVerifiedBill(bill.bytes, out, billType as TradeBillType, lang);
   } catch (e) {
     io.stderr(`wxrecon: ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return EXIT_IO;
   }
-  const read = await importFile(partial, { keepRows: false }).catch((e: unknown) => e as Error);
-  const problem =
-    read instanceof Error ? read.message
-    : read.kind !== 'trade-bill' ? (zh ? `下载的内容不是交易账单（识别为 ${read.kind}）` : `what came is not a trade bill (read as ${read.kind})`)
-    : read.billType !== billType ? (zh ? `下载的是 ${read.billType ?? '?'} 账单，请求的是 ${billType}` : `what came is a ${read.billType ?? '?'} bill, not ${billType}`)
-    : read.integrity !== 'ok' ? (zh ? '账单汇总行与明细不一致（或缺少汇总行），文件可能不完整' : 'the summary line does not agree with the rows (or is missing): the file may be incomplete')
-    : null;
-  if (problem !== null) {
-    await rm(partial, { force: true });
-    io.stderr(zh ? `wxrecon：账单校验未通过：${problem}\n` : `wxrecon: the bill did not verify: ${problem}\n`);
+  if (!saved.ok) {
+    io.stderr(zh ? `wxrecon：账单校验未通过：${saved.problem}\n` : `wxrecon: the bill did not verify: ${saved.problem}\n`);
     return EXIT_IO;
   }
-  try {
-    await rename(partial, out);
-  } catch (e) {
-    io.stderr(`wxrecon: ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return EXIT_IO;
-  }
+  const read = saved.read;
   const sha256 = createHash('sha256').update(bill.bytes).digest('hex');
   const doc = {
     date, billType, api: bill.api, exists: true, file: out, sizeBytes: bill.bytes.length, sha256,
     ...(bill.hash !== null ? { hashType: bill.hash.type, hashValue: bill.hash.value } : {}),
-    rows: read instanceof Error ? 0 : read.rows, integrity: read instanceof Error ? null : read.integrity, compressed: bill.compressed,
+    rows: read.rows, integrity: read.integrity, compressed: bill.compressed,
   };
   if (v.json === true) io.stdout(JSON.stringify(doc, null, 2) + '\n');
   else {

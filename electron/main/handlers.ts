@@ -16,6 +16,7 @@ import { newDemoMerchant } from '../simulator/demo-merchant.ts';
 import { DEMO_DATE, demoBillCsv, demoLedgerCsv, demoOrders } from '../simulator/demo-data.ts';
 import { closePools, downloadBill } from '../wechatpay/client.ts';
 import { BILL_NOT_READY, NO_BILL } from '../wechatpay/bill-download.ts';
+import { saveVerifiedBill } from '../wechatpay/save-bill.ts';
 import { WechatPayError } from '../wechatpay/order-query.ts';
 import { createPublicKey } from 'node:crypto';
 import type { Handlers } from './ipc/register.ts';
@@ -149,10 +150,9 @@ export function createMainServices(deps: MainDeps): MainServices {
       const dir = join(deps.userDataDir, 'bills', merchants.stored(r.merchantId).mchid);
       await mkdir(dir, { recursive: true });
       const path = join(dir, `微信账单-${r.billType}-${r.date}.csv`);
-      await writeFile(path, got.bytes);
-      const read = await importInWorker({ path, options: { keepRows: false } });
-      if (read.kind !== 'trade-bill' || read.integrity !== 'ok') throw new AppFailure('import-failed', '下载的账单校验未通过（汇总行与明细不一致或不是交易账单）');
-      return { path, rows: read.rows, hashChecked: got.hash !== null };
+      const saved = await saveVerifiedBill(got.bytes, path, r.billType, deps.lang(), (p) => importInWorker({ path: p, options: { keepRows: false } }));
+      if (!saved.ok) throw new AppFailure('import-failed', saved.problem);
+      return { path, rows: saved.read.rows, hashChecked: got.hash !== null };
     },
     'files:inspect': async (r) => {
       const mapping = mappingOf(r.mapping);
