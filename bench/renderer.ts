@@ -8,8 +8,7 @@
  * each action began and when each long task fell; WXRECON_PROFILE=1 also prints where the page's
  * CPU went while scrolling (a sampled profile).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATEGORIES } from '../shared/recon/types.ts';
 import { Workspace } from '../electron/main/workspace/store.ts';
@@ -34,7 +33,6 @@ await ensureBuilt();
 const services = createMainServices({ userDataDir: user, store: memoryStore(), safeStorage: fakeSafeStorage(), platform: 'linux', version: '0.1.0', isPackaged: false, lang: () => 'zh-CN' });
 const bridge = await startLoopbackBridge({ handlers: services.handlers, rendererDir: join(ROOT, 'out/renderer') });
 const browser = await launchChromium();
-const scratch = mkdtempSync(join(tmpdir(), 'wxrecon-bench-renderer-'));
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   await page.addInitScript(bridge.script);
@@ -150,5 +148,4 @@ try {
   await browser.close();
   await bridge.close();
   await services.shutdown();
-  rmSync(scratch, { recursive: true, force: true });
 }

@@ -328,38 +328,33 @@ export class Workspace {
       where.push(`(${parts.join(' OR ')})`);
       args.push(...s);
     }
-    if (q.search !== undefined && q.search.trim() !== '') {
-      // An order number or transaction id as typed from its start: a range on their indexes, so a
-      // search in a million items is a lookup, not a scan (ids are text; no wildcards exist).
-      const from = q.search.trim();
-      const to = `${from}\uffff`;
-      where.push('((i.out_trade_no >= ? AND i.out_trade_no < ?) OR (i.transaction_id >= ? AND i.transaction_id < ?))');
-      args.push(from, to, from, to);
-    }
+    const search = q.search?.trim() ?? '';
     // The unfiltered table in the report's order is rows seq = offset … offset + limit: a jump
     // to the middle of a million items costs a page, not the rows before it.
-    if (where.length === 0 && q.sort === 'category') {
+    if (where.length === 0 && search === '' && q.sort === 'category') {
       const total = this.meta<number | null>('itemCount') ?? (this.prepared('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n;
       return { total: Number(total), rows: this.page('WHERE i.seq >= ?', 'i.seq', [q.offset], q.limit, 0, openDaysOf) };
     }
-    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const order = { category: 'i.rank, i.seq', 'amount-desc': 'i.amount_fen DESC NULLS LAST, i.seq', 'amount-asc': 'i.amount_fen ASC NULLS LAST, i.seq', 'time-asc': 'i.time ASC NULLS LAST, i.seq', 'time-desc': 'i.time DESC NULLS LAST, i.seq' }[q.sort];
     // Counting needs the decisions only when they are filtered on.
     const countFrom = q.statuses !== undefined && q.statuses.length > 0 ? 'FROM items i LEFT JOIN resolutions r ON r.key = i.key' : 'FROM items i';
-    const total = Number((this.db.prepare(`SELECT COUNT(*) AS n ${countFrom} ${whereSql}`).get(...args) as { n: number }).n);
-    if (total === 0 && q.search !== undefined && q.search.trim().length >= 3) {
-      // Nothing starts with it: the end or middle of a number, as people also type them (a scan).
-      const needle = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const at = where.findIndex((w) => w.startsWith('((i.out_trade_no >='));
-      where[at] = "(i.out_trade_no LIKE ? ESCAPE '\\' OR i.transaction_id LIKE ? ESCAPE '\\')";
-      const likeArgs = [...args];
-      const first = likeArgs.indexOf(q.search.trim());
-      likeArgs.splice(first, 4, needle, needle);
-      const likeSql = `WHERE ${where.join(' AND ')}`;
-      const n = Number((this.db.prepare(`SELECT COUNT(*) AS n ${countFrom} ${likeSql}`).get(...likeArgs) as { n: number }).n);
-      return { total: n, rows: n === 0 ? [] : this.page(likeSql, order, likeArgs, q.limit, q.offset, openDaysOf) };
-    }
-    return { total, rows: this.page(whereSql, order, args, q.limit, q.offset, openDaysOf) };
+    /** The filters plus, when searching, one way of matching the search text. */
+    const run = (match: { sql: string; args: string[] } | null) => {
+      const clauses = match === null ? where : [...where, match.sql];
+      const all = match === null ? args : [...args, ...match.args];
+      const sql = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+      const total = Number((this.db.prepare(`SELECT COUNT(*) AS n ${countFrom} ${sql}`).get(...all) as { n: number }).n);
+      return { total, rows: total === 0 ? [] : this.page(sql, order, all, q.limit, q.offset, openDaysOf) };
+    };
+    if (search === '') return run(null);
+    // An order number or transaction id as typed from its start: a range on their indexes, so a
+    // search in a million items is a lookup, not a scan (ids are text; no wildcards exist).
+    const to = `${search}\uffff`;
+    const found = run({ sql: '((i.out_trade_no >= ? AND i.out_trade_no < ?) OR (i.transaction_id >= ? AND i.transaction_id < ?))', args: [search, to, search, to] });
+    if (found.total > 0 || search.length < 3) return found;
+    // Nothing starts with it: the end or middle of a number, as people also type them (a scan).
+    const needle = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return run({ sql: "(i.out_trade_no LIKE ? ESCAPE '\\' OR i.transaction_id LIKE ? ESCAPE '\\')", args: [needle, needle] });
   }
 
   private rankOf(category: string): number {
