@@ -76,6 +76,11 @@ const en: Messages = {
 
 export const MESSAGES: Record<UiLang, Messages> = { 'zh-CN': zh, en };
 
+/** The words for a reconciliation's phase (the progress of reading, reconciling, saving). */
+export function phaseText(t: Messages, phase: 'reading' | 'reconciling' | 'writing' | 'done'): string {
+  return { reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[phase];
+}
+
 /** A message with `{name}` filled in. */
 export function format(text: string, params: Record<string, string | number> = {}): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));

@@ -1,15 +1,11 @@
 /** Category and suggested-action names as finance staff say them, in both languages. */
 import type { UiLang } from './i18n.ts';
+import { CATEGORY_LABELS } from '../../shared/recon/csv-report.ts';
 
+/** The report's own category names (shared with the CSV and Excel reports), capitalised for the English screen. */
 export const CATEGORY_TEXT: Record<UiLang, Record<string, string>> = {
-  'zh-CN': {
-    'missing-in-ledger': '账单有，台账无', 'missing-in-bill': '台账有，账单无', 'amount-mismatch': '金额不符', 'status-mismatch': '状态不符',
-    'refund-mismatch': '退款不符', duplicate: '重复', 'fee-mismatch': '手续费不符', 'cross-day': '跨日在途',
-  },
-  en: {
-    'missing-in-ledger': 'Missing in ledger', 'missing-in-bill': 'Missing in bill', 'amount-mismatch': 'Amount differs', 'status-mismatch': 'Status differs',
-    'refund-mismatch': 'Refund differs', duplicate: 'Duplicate', 'fee-mismatch': 'Fee differs', 'cross-day': 'Cross-day',
-  },
+  'zh-CN': Object.fromEntries(Object.entries(CATEGORY_LABELS).map(([c, l]) => [c, l['zh-CN']])),
+  en: Object.fromEntries(Object.entries(CATEGORY_LABELS).map(([c, l]) => [c, l.en.charAt(0).toUpperCase() + l.en.slice(1)])),
 };
 
 export const ACTION_TEXT: Record<UiLang, Record<string, string>> = {

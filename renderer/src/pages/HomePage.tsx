@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { call } from '../api.ts';
 import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
-import { format } from '../i18n.ts';
+import { format, phaseText } from '../i18n.ts';
 import { go } from '../router.ts';
 
 type InTransit = z.output<typeof InTransitSchema>;
@@ -42,7 +42,7 @@ export function HomePage() {
     setDemo(t.loading);
     try {
       const d = await call('demo:start', {});
-      const id = await createAndReconcile({ name: `${t.demoMerchant} 2026-11-26`, merchantId: d.merchant.id, bills: d.bills, ledgers: d.ledgers }, (p) => setDemo({ reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase]));
+      const id = await createAndReconcile({ name: `${t.demoMerchant} 2026-11-26`, merchantId: d.merchant.id, bills: d.bills, ledgers: d.ledgers }, (p) => setDemo(phaseText(t, p.phase)));
       go({ page: 'workspace', id, tab: 'items' });
     } catch (e) {
       setError((e as Error).message);

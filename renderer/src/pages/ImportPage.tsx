@@ -10,6 +10,7 @@ import type { FileSummary, MerchantSummary } from '../../../shared/ipc/contract.
 import { call } from '../api.ts';
 import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
+import { phaseText } from '../i18n.ts';
 import { go } from '../router.ts';
 import { MappingDialog, type Mapping } from '../components/MappingDialog.tsx';
 
@@ -130,7 +131,7 @@ export function ImportPage() {
         (p) => {
           const base = { reading: 5, reconciling: 60, writing: 80, done: 100 }[p.phase];
           const share = p.phase === 'reading' && p.total > 0 ? (p.done / p.total) * 50 : 0;
-          setRunning({ phase: { reading: t.reading, reconciling: t.reconciling, writing: t.writing, done: t.done }[p.phase], percent: Math.round(base + share) });
+          setRunning({ phase: phaseText(t, p.phase), percent: Math.round(base + share) });
         },
       );
       go({ page: 'workspace', id, tab: 'items' });
