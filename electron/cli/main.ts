@@ -63,6 +63,17 @@ Run \`wxrecon <command> --help\` for a command's options.
 `,
 };
 
+/** Each command: its help text and what runs it. */
+const COMMANDS: Record<string, { help: Record<Lang, string>; run: (argv: string[], io: CliIo, lang: Lang) => Promise<number> }> = {
+  inspect: { help: INSPECT_HELP, run: runInspect },
+  reconcile: { help: RECONCILE_HELP, run: runReconcile },
+  query: { help: QUERY_HELP, run: runQuery },
+  close: { help: CLOSE_HELP, run: (argv, io, lang) => runClose(argv, io, lang) },
+  'download-bill': { help: DOWNLOAD_BILL_HELP, run: runDownloadBill },
+  demo: { help: DEMO_HELP, run: runDemo },
+  simulate: { help: SIMULATE_HELP, run: (argv, io, lang) => runSimulate(argv, io, lang) },
+};
+
 function langOf(argv: readonly string[]): Lang {
   const i = argv.indexOf('--lang');
   const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
@@ -80,55 +91,18 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.stdout('wxrecon 0.1.0\n');
     return EXIT_OK;
   }
-  switch (command) {
-    case 'inspect':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(INSPECT_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runInspect(rest, io, lang);
-    case 'reconcile':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(RECONCILE_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runReconcile(rest, io, lang);
-    case 'query':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(QUERY_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runQuery(rest, io, lang);
-    case 'close':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(CLOSE_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runClose(rest, io, lang);
-    case 'download-bill':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(DOWNLOAD_BILL_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runDownloadBill(rest, io, lang);
-    case 'demo':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(DEMO_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runDemo(rest, io, lang);
-    case 'simulate':
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(SIMULATE_HELP[lang]);
-        return EXIT_OK;
-      }
-      return runSimulate(rest, io, lang);
-    default:
-      return usageError(
-        io,
-        lang,
-        `unknown command "${command}" (run wxrecon --help)`,
-        `未知命令“${command}”（运行 wxrecon --help 查看可用命令）`,
-      );
+  const c = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (c === undefined) {
+    return usageError(
+      io,
+      lang,
+      `unknown command "${command}" (run wxrecon --help)`,
+      `未知命令“${command}”（运行 wxrecon --help 查看可用命令）`,
+    );
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(c.help[lang]);
+    return EXIT_OK;
+  }
+  return c.run(rest, io, lang);
 }
