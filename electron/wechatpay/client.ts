@@ -169,6 +169,18 @@ interface CertificateStore {
 
 const certificateStores = new Map<string, CertificateStore>();
 
+/** The keys a profile names itself: the WeChat Pay public key and the certificate files. */
+function configuredKeys(v3: NonNullable<MerchantProfile['v3']>): V3VerifierKeys {
+  return { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: v3.platform };
+}
+
+/** Those and the platform certificates downloaded for it. */
+function withDownloaded(v3: NonNullable<MerchantProfile['v3']>, store: CertificateStore): V3VerifierKeys {
+  const platform = new Map<string, KeyObject | string>(v3.platform);
+  for (const [k, c] of store.keys) platform.set(k, c.key);
+  return { ...configuredKeys(v3), platform };
+}
+
 /** Forgets downloaded certificates (tests; a profile whose keys changed). */
 export function forgetCertificates(): void {
   certificateStores.clear();
@@ -177,7 +189,7 @@ export function forgetCertificates(): void {
 async function fetchCertificates(profile: MerchantProfile, store: CertificateStore, options: QueryOptions): Promise<void> {
   const now = options.now ?? (() => new Date());
   const { v3, cred } = v3Credentials(profile);
-  const trusted = { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: new Map<string, KeyObject>([...v3.platform, ...[...store.keys].map(([k, v]) => [k, v.key] as const)]) };
+  const trusted = withDownloaded(v3, store);
   try {
     const reply = await call(profile, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), options);
     let list: PlatformCertificate[] = [];
@@ -198,8 +210,7 @@ async function fetchCertificates(profile: MerchantProfile, store: CertificateSto
  */
 async function v3Keys(profile: MerchantProfile, reply: HttpReply | null, options: QueryOptions): Promise<V3VerifierKeys> {
   const v3 = profile.v3!;
-  const base = { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}) };
-  if (v3.apiV3Key === null) return { ...base, platform: v3.platform };
+  if (v3.apiV3Key === null) return configuredKeys(v3);
   const id = `${profile.baseUrl}|${profile.spMchid ?? profile.mchid}|${v3.certSerialNo}`;
   let store = certificateStores.get(id);
   if (store === undefined) {
@@ -218,9 +229,7 @@ async function v3Keys(profile: MerchantProfile, reply: HttpReply | null, options
     s.inFlight ??= fetchCertificates(profile, s, options).finally(() => (s.inFlight = null));
     await s.inFlight;
   }
-  const platform = new Map<string, KeyObject | string>(v3.platform);
-  for (const [k, c] of store.keys) platform.set(k, c.key);
-  return { ...base, platform };
+  return withDownloaded(v3, store);
 }
 
 /** The platform certificates now trusted for a profile (downloading them if needed), for `wxrecon certificates`. */
@@ -229,7 +238,7 @@ export async function platformCertificates(profile: MerchantProfile, options: Qu
   if (v3.apiV3Key === null) throw new WechatPayError('PROFILE_INCOMPLETE', 'downloading platform certificates needs the APIv3 key (apiV3Key)');
   const now = options.now ?? (() => new Date());
   const reply = await withRetries(options, () => call(profile, buildV3CertificatesRequest(cred, Math.floor(now().getTime() / 1000), nonce()), options));
-  return interpretV3Certificates(reply, v3.apiV3Key, { ...(v3.publicKey ? { publicKey: v3.publicKey } : {}), platform: v3.platform }, now().getTime());
+  return interpretV3Certificates(reply, v3.apiV3Key, configuredKeys(v3), now().getTime());
 }
 
 /** One live order query with the profile's protocol (or `options.api`), retried where that helps. */
