@@ -36,6 +36,13 @@ export interface ImportFileOptions {
   /** With keepRows: `lean` for reconciliation (see ParseContext.rowDetail). */
   rowDetail?: 'full' | 'lean' | 'columns';
   mapping?: LedgerMapping;
+  /**
+   * The text encoding the user chose for this file (a CSV or TSV, gzipped or not), over what the
+   * first bytes suggest and over a ledger mapping's `encoding`. A BOM still wins: it is certain.
+   */
+  encoding?: CsvEncoding;
+  /** Rows kept after a recognised header, for a preview (see ImporterOptions.sampleRows). */
+  sampleRows?: number;
   /** How the file is named in results (defaults to the path as given). */
   displayName?: string;
   /** Streaming chunk size; big chunks keep the per-chunk overhead small on 265 MB bills. */
@@ -196,12 +203,21 @@ async function importCsvChunks(
   encoding: CsvEncoding,
   delimiter: number,
   importer: TableImporter,
+  fixedEncoding = false,
 ): Promise<void> {
+  let lastInvalidLine = 0;
   const reader = new CsvReader((row) => importer.row(row), {
     decoder: nodeByteDecoder,
     encoding,
     delimiter,
+    fixedEncoding,
     onEncodingSwitch: (line) => importer.warnings.addOnce('encoding-switched', 'switch', {}, line),
+    // A field may be decoded more than once; a line is reported once.
+    onInvalidBytes: (line) => {
+      if (line === lastInvalidLine) return;
+      lastInvalidLine = line;
+      importer.warnings.add('encoding-invalid-bytes', line);
+    },
   });
   reader.push(first);
   while (!reader.stopped) {
@@ -225,7 +241,7 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
     if (inner.errorCode !== undefined) return fail(base, inner.errorCode, inner.errorParams);
     if (inner.format !== 'csv' && inner.format !== 'utf16') return fail(base, 'archive-file', { format: 'gzip' });
   }
-  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, sizeHintBytes: base.sizeBytes * (gzip ? 5 : 1), ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) });
+  const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: true, sizeHintBytes: base.sizeBytes * (gzip ? 5 : 1), ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}), ...(options.sampleRows !== undefined ? { sampleRows: options.sampleRows } : {}) });
 
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     // Excel's "Unicode text": UTF-16 with tabs. Transcode to UTF-8 and read it like any CSV.
@@ -248,9 +264,13 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
 
   const detected = detectEncoding(head);
   let encoding: CsvEncoding = detected.encoding === 'gb18030' ? 'gb18030' : 'utf-8';
-  if (options.mapping?.encoding !== undefined) {
-    encoding = options.mapping.encoding;
-    base.encoding = detected.bomBytes > 0 ? 'utf-8-bom' : encoding;
+  // A BOM is certain; a choice made for this very file is held to (see CsvReaderOptions.fixedEncoding);
+  // a mapping's, made once for a ledger source, still lets the reader switch if a day's file differs.
+  const chosen = detected.bomBytes > 0 ? undefined : (options.encoding ?? options.mapping?.encoding);
+  const fixed = detected.bomBytes === 0 && options.encoding !== undefined;
+  if (chosen !== undefined) {
+    encoding = chosen;
+    base.encoding = chosen;
   } else {
     base.encoding = detected.encoding;
     if (detected.encoding === 'gb18030') importer.warnings.addOnce('encoding-guessed', 'encoding', {});
@@ -258,7 +278,7 @@ async function importText(path: string, gzip: boolean, base: Omit<FileImport, ke
   if (detected.bomBytes > 0) head = head.subarray(detected.bomBytes);
   const delimiter = detectDelimiter(head);
   if (delimiter === 9 && base.format === 'csv') base.format = 'tsv';
-  await importCsvChunks(chunks, head, encoding, delimiter, importer);
+  await importCsvChunks(chunks, head, encoding, delimiter, importer, fixed);
   // The encoding may have switched mid-file from UTF-8 to GB18030.
   const table = importer.finish();
   return toFileImport(base, table, importer.warnings.list());
@@ -276,7 +296,7 @@ async function importWorkbook(path: string, legacy: boolean, base: Omit<FileImpo
     const candidates = wanted !== undefined ? [wanted] : names;
     let firstFailure: FileImport | null = null;
     for (const name of candidates) {
-      const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: false, ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) });
+      const importer = new TableImporter({ keepRows: options.keepRows ?? false, rowDetail: options.rowDetail ?? 'full', strictFieldCount: false, ...(options.billBatches ? { billBatches: options.billBatches } : {}), ...(options.mapping ? { mapping: options.mapping } : {}), ...(options.sampleRows !== undefined ? { sampleRows: options.sampleRows } : {}) });
       const cursor = new SheetRowCursor({ formatDate: (serial) => serialToDateTime(serial, workbook.date1904) });
       // The cursor copies what the parsers keep, so the reader may reuse its row arrays.
       await workbook.readSheet(name, (row) => importer.row(cursor.set(row)), { reuseRows: true });

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import type { Lang } from '../../shared/i18n/messages.ts';
 import { renderMessage, renderWarning } from '../../shared/i18n/messages.ts';
 import { parseLedgerMapping, type LedgerMapping } from '../../shared/ledger/mapping.ts';
-import { MerchantInputSchema, type FileSummary } from '../../shared/ipc/contract.ts';
+import { MerchantInputSchema, type FileSummary, type TextEncoding } from '../../shared/ipc/contract.ts';
 import { importInWorker } from '../import/parallel.ts';
 import { startSimulator, type SimFaults, type Simulator } from '../simulator/server.ts';
 import { newDemoMerchant } from '../simulator/demo-merchant.ts';
@@ -68,13 +68,16 @@ export function createMainServices(deps: MainDeps): MainServices {
       throw new AppFailure('invalid-request', `列映射有误：${(e as Error).message}`, { field: 'mapping' });
     }
   };
+  // Own keys only: a path is never looked up on the object's prototype.
+  const choiceFor = (choices: Record<string, TextEncoding>, path: string): TextEncoding | undefined => (Object.hasOwn(choices, path) ? choices[path] : undefined);
   const presets = (): { name: string; mapping: Record<string, unknown> }[] => {
     const v = deps.store.get('mappings');
     return Array.isArray(v) ? (v as { name: string; mapping: Record<string, unknown> }[]) : [];
   };
 
-  const inspect = async (path: string, lang: Lang, mapping?: LedgerMapping): Promise<FileSummary> => {
-    const r = await importInWorker({ path, options: { keepRows: false, ...(mapping ? { mapping } : {}) } });
+  const inspect = async (path: string, lang: Lang, mapping: LedgerMapping | undefined, encoding: TextEncoding | undefined): Promise<FileSummary> => {
+    // A few records after the header come back too, so the preview shows whether the text reads right.
+    const r = await importInWorker({ path, options: { keepRows: false, sampleRows: 5, ...(mapping ? { mapping } : {}), ...(encoding ? { encoding } : {}) } });
     return {
       path, name: basename(path), sizeBytes: r.sizeBytes, kind: r.kind, billType: r.billType ?? null, layout: r.layout ?? null, format: r.format, encoding: r.encoding,
       rows: r.rows, dateRange: r.dateRange, integrity: r.integrity,
@@ -156,7 +159,7 @@ export function createMainServices(deps: MainDeps): MainServices {
     },
     'files:inspect': async (r) => {
       const mapping = mappingOf(r.mapping);
-      return Promise.all(r.paths.map((p) => inspect(p, r.lang, mapping)));
+      return Promise.all(r.paths.map((p) => inspect(p, r.lang, mapping, choiceFor(r.encodings, p))));
     },
     'mappings:list': async () => presets(),
     'mappings:save': async (r) => {
@@ -172,7 +175,12 @@ export function createMainServices(deps: MainDeps): MainServices {
     },
 
     'workspaces:list': async () => workspaces.list(),
-    'workspaces:create': async (r) => workspaces.create({ ...r, mapping: mappingOf(r.mapping) }),
+    'workspaces:create': async (r) => {
+      const inputs = new Set([...r.bills, ...r.ledgers]);
+      const stray = Object.keys(r.encodings).find((p) => !inputs.has(p));
+      if (stray !== undefined) throw new AppFailure('invalid-request', `编码选择所指的文件不在本次核对中：${basename(stray)}`, { field: 'encodings' });
+      return workspaces.create({ ...r, mapping: mappingOf(r.mapping), encodings: Object.fromEntries([...inputs].flatMap((p) => { const e = choiceFor(r.encodings, p); return e ? [[p, e]] : []; })) });
+    },
     'workspaces:open': async (r) => workspaces.detail(r.id),
     'workspaces:reconcile': async (r, ctx) => workspaces.reconcile(r.id, r.lang, ctx.emit),
     'workspaces:item': async (r) => {

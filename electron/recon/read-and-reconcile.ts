@@ -10,6 +10,7 @@ import { wrongFileForLedger, wrongFileForTradeBill } from '../../shared/import/e
 import { startReconciliation, type Reconciliation } from '../../shared/recon/engine.ts';
 import type { ReconcileSettings } from '../../shared/recon/types.ts';
 import type { LedgerMapping } from '../../shared/ledger/mapping.ts';
+import type { CsvEncoding } from '../../shared/table/csv.ts';
 import type { BillColumns } from '../../shared/import/columns.ts';
 import type { BillType } from '../../shared/import/types.ts';
 import type { FileImport } from '../import/read-file.ts';
@@ -36,6 +37,8 @@ export interface ReadAndReconcileOptions {
   bills: readonly string[];
   ledgers: readonly string[];
   mapping?: LedgerMapping | undefined;
+  /** The encoding chosen for a text input, by its path (ImportFileOptions.encoding). */
+  encodings?: Readonly<Record<string, CsvEncoding>>;
   settings: ReconcileSettings;
   lang: Lang;
   /** Rows per part of a big bill (default 65,536). */
@@ -61,9 +64,13 @@ function problemOf(r: FileImport, asLedger: boolean, lang: Lang): { kind: 'io' |
 
 /** Throws InputProblem for the first file that cannot be used. */
 export async function readAndReconcile(o: ReadAndReconcileOptions): Promise<ReadAndReconcileResult> {
+  const encodingOf = (path: string): { encoding?: CsvEncoding } => {
+    const e = o.encodings !== undefined && Object.hasOwn(o.encodings, path) ? o.encodings[path] : undefined;
+    return e === undefined ? {} : { encoding: e };
+  };
   const jobs = [
-    ...o.bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const }, batchRows: o.batchRows ?? 65_536 })),
-    ...o.ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, ...(o.mapping ? { mapping: o.mapping } : {}) } })),
+    ...o.bills.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, ...encodingOf(path) }, batchRows: o.batchRows ?? 65_536 })),
+    ...o.ledgers.map((path) => ({ path, options: { keepRows: true, rowDetail: 'columns' as const, ...(o.mapping ? { mapping: o.mapping } : {}), ...encodingOf(path) } })),
   ];
   const parts: { columns: BillColumns; billType: BillType }[][] = jobs.map(() => []);
   const done = jobs.map(() => false);

@@ -84,6 +84,7 @@ const MESSAGES: Record<string, Entry> = {
   'title-rows-skipped': { 'zh-CN': '表头上方的 {rows} 行标题已跳过', en: '{rows} title rows above the header were skipped' },
   'encoding-guessed': { 'zh-CN': '文件不是 UTF-8 编码，已按 GBK/GB18030 读取（Excel 或 WPS 另存的 CSV 常见）', en: 'The file is not UTF-8; it was read as GBK/GB18030 (typical of a CSV re-saved by Excel or WPS)' },
   'encoding-switched': { 'zh-CN': '从该行起出现非 UTF-8 内容，已改按 GBK/GB18030 读取', en: 'Non-UTF-8 bytes from this row on; the file is read as GBK/GB18030' },
+  'encoding-invalid-bytes': { 'zh-CN': '该行有不是 UTF-8 的字节，已显示为 �：这个文件可能是 GBK 编码，请在预览中改选编码', en: 'This row has bytes that are not UTF-8 (shown as �): the file may be GBK; choose the encoding in the preview' },
   'other-sheets': { 'zh-CN': '已读取工作表“{sheet}”，其他工作表未读取：{others}', en: 'Read sheet "{sheet}"; other sheets were not read: {others}' },
   'gzip-trailing-data': { 'zh-CN': '压缩文件末尾有多余数据，已忽略', en: 'Extra data after the compressed bill was ignored' },
   'personal-bill': {

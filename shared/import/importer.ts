@@ -28,6 +28,11 @@ export interface ImporterOptions {
   strictFieldCount: boolean;
   mapping?: LedgerMapping;
   sizeHintBytes?: number;
+  /**
+   * Also keep this many rows after a recognised header (with the header and any title rows) in
+   * `firstRows`, so a preview can show whether the text reads right in the encoding used.
+   */
+  sampleRows?: number;
   billBatches?: ParseContext['billBatches'];
 }
 
@@ -41,9 +46,11 @@ export class TableImporter {
   private failure: ImportError | null = null;
   /** The first rows of a file whose header is not found, for mapping its columns by hand. */
   private readonly firstRows: { line: number; cells: string[] }[] = [];
+  private sampleLeft: number;
 
   constructor(options: ImporterOptions) {
     this.options = options;
+    this.sampleLeft = options.sampleRows ?? 0;
     this.ctx = { warnings: this.warnings, keepRows: options.keepRows, rowDetail: options.rowDetail ?? 'full', strictFieldCount: options.strictFieldCount, ...(options.sizeHintBytes !== undefined ? { sizeHintBytes: options.sizeHintBytes } : {}), ...(options.billBatches !== undefined ? { billBatches: options.billBatches } : {}) };
   }
 
@@ -59,6 +66,10 @@ export class TableImporter {
   /** Returns false when reading can stop: no header in the first rows. */
   row(c: RowCursor): boolean {
     if (this.parser !== null) {
+      if (this.sampleLeft > 0) {
+        this.sampleLeft--;
+        this.keepFirst(c);
+      }
       this.parser.row(c);
       return true;
     }
@@ -106,9 +117,18 @@ export class TableImporter {
     return true;
   }
 
+  private keepFirst(c: RowCursor): void {
+    const cells: string[] = [];
+    for (let i = 0, n = Math.min(c.count, FIRST_ROW_CELLS); i < n; i++) cells.push(c.text(i).slice(0, 80));
+    this.firstRows.push({ line: c.line, cells });
+  }
+
   /** Ends the file: the parsed table, or an unknown one whose warning says why. */
   finish(): ParsedTable {
-    if (this.parser !== null) return this.parser.finish();
+    if (this.parser !== null) {
+      const table = this.parser.finish();
+      return (this.options.sampleRows ?? 0) > 0 ? { ...table, firstRows: this.firstRows } : table;
+    }
     const error = this.failure ?? new ImportError(this.nonBlankSeen === 0 ? 'no-rows' : 'no-header', { rows: this.nonBlankSeen });
     this.warnings.addOnce(error.code, 'file', error.params);
     return { ...unknownTable(), firstRows: this.firstRows };

@@ -107,9 +107,20 @@ export const FileSummarySchema = z.object({
   warnings: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int() })),
   /** A file that cannot be used at all: why (the import error's code and words). */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  /** An unrecognised file's first rows, to map its columns by hand. */
+  /**
+   * The file's first rows: an unrecognised file's, to map its columns by hand; a recognised one's
+   * title rows, header and first records, to see whether the text reads right and to edit a mapping.
+   */
   firstRows: z.array(z.object({ line: z.number().int().positive(), cells: z.array(z.string()) })).nullable(),
 });
+
+/**
+ * The text encoding chosen for a CSV/TSV input, by path, over what its first bytes suggest (a BOM
+ * still wins). Spreadsheets and UTF-16 text have no such choice.
+ */
+export const TextEncodingSchema = z.enum(['utf-8', 'gb18030']);
+export type TextEncoding = z.infer<typeof TextEncodingSchema>;
+export const EncodingChoicesSchema = z.record(z.string().min(1).max(4096), TextEncodingSchema).refine((r) => Object.keys(r).length <= 100, 'at most 100 files');
 
 /** A ledger mapping (the README's mapping file), checked in main by parseLedgerMapping. */
 export const MappingSchema = z.record(z.string(), z.unknown());
@@ -238,7 +249,7 @@ export const channels = {
     request: z.object({ merchantId: Id, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), billType: z.enum(['ALL', 'SUCCESS', 'REFUND']).default('ALL') }).strict(),
     response: z.object({ path: FilePath.nullable(), rows: z.number().int().nonnegative(), hashChecked: z.boolean() }),
   },
-  'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN'), mapping: MappingSchema.optional() }).strict(), response: z.array(FileSummarySchema) },
+  'files:inspect': { request: z.object({ paths: z.array(FilePath).min(1).max(50), lang: Lang.default('zh-CN'), mapping: MappingSchema.optional(), encodings: EncodingChoicesSchema.default({}) }).strict(), response: z.array(FileSummarySchema) },
   /** Ledger mappings saved by name, one per ledger source (the shop, the ERP…). */
   'mappings:list': { request: Empty, response: z.array(MappingPresetSchema) },
   'mappings:save': { request: MappingPresetSchema.strict(), response: z.array(MappingPresetSchema) },
@@ -246,7 +257,7 @@ export const channels = {
 
   'workspaces:list': { request: Empty, response: z.array(WorkspaceSummarySchema) },
   'workspaces:create': {
-    request: z.object({ name: z.string().trim().min(1).max(200), merchantId: Id.nullable().default(null), bills: z.array(FilePath).min(1).max(50), ledgers: z.array(FilePath).max(50).default([]), mapping: MappingSchema.optional(), settings: SettingsSchema.default({ crossDayWindowMinutes: 30, amountToleranceFen: 0 }) }).strict(),
+    request: z.object({ name: z.string().trim().min(1).max(200), merchantId: Id.nullable().default(null), bills: z.array(FilePath).min(1).max(50), ledgers: z.array(FilePath).max(50).default([]), mapping: MappingSchema.optional(), encodings: EncodingChoicesSchema.default({}), settings: SettingsSchema.default({ crossDayWindowMinutes: 30, amountToleranceFen: 0 }) }).strict(),
     response: WorkspaceSummarySchema,
   },
   'workspaces:open': { request: ById, response: WorkspaceDetailSchema },

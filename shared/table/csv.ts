@@ -28,6 +28,13 @@ export interface CsvReaderOptions {
   maxLineBytes?: number;
   /** Called when a field that should be UTF-8 is not, and the reader switches to GB18030. */
   onEncodingSwitch?: (line: number) => void;
+  /**
+   * The user chose the encoding: never switch. A UTF-8 field that is not UTF-8 then reads with
+   * U+FFFD in place of the bad bytes, and `onInvalidBytes` says on which line, so nothing is lost
+   * silently.
+   */
+  fixedEncoding?: boolean;
+  onInvalidBytes?: (line: number) => void;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
@@ -193,6 +200,8 @@ export class CsvReader {
   private readonly maxLineBytes: number;
   private readonly onRow: (row: RowCursor) => boolean | void;
   private readonly onEncodingSwitch: ((line: number) => void) | undefined;
+  private readonly fixedEncoding: boolean;
+  private readonly onInvalidBytes: ((line: number) => void) | undefined;
   private readonly cursor: CsvRowCursor;
   private carry: Uint8Array | null = null;
   private carryHasQuote = false;
@@ -206,6 +215,8 @@ export class CsvReader {
     this.delimiter = options.delimiter ?? 44;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.onEncodingSwitch = options.onEncodingSwitch;
+    this.fixedEncoding = options.fixedEncoding ?? false;
+    this.onInvalidBytes = options.onInvalidBytes;
     this.cursor = new CsvRowCursor(this);
   }
 
@@ -225,6 +236,10 @@ export class CsvReader {
       }
       if (ascii) return this.decoder.latin1(bytes, start, end);
       if (this.decoder.isUtf8(bytes, start, end)) return this.decoder.utf8(bytes, start, end);
+      if (this.fixedEncoding) {
+        this.onInvalidBytes?.(line);
+        return this.decoder.utf8(bytes, start, end);
+      }
       // Bytes that are not UTF-8 after an ASCII-only start: a GBK file from Excel or WPS.
       // Earlier rows were ASCII, so they read the same in either encoding.
       this.encoding = 'gb18030';

@@ -278,7 +278,7 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       // The shop marked DEMO-1003 paid; WeChat has it unpaid (NOTPAY).
       const ledger = join(dir, 'ledger-1003-paid.csv');
       writeFileSync(ledger, demoLedgerCsv().replace('DEMO-1003,9.90,待支付,,', 'DEMO-1003,9.90,已支付,2026-11-26 13:00:00,'));
-      const ws = await app.services.handlers['workspaces:create']({ name: '关单', merchantId: 'demo', bills: demo.bills, ledgers: [ledger], settings: { crossDayWindowMinutes: 30, amountToleranceFen: 0 } }, { now: () => new Date(), emit: () => undefined });
+      const ws = await app.services.handlers['workspaces:create']({ name: '关单', merchantId: 'demo', bills: demo.bills, ledgers: [ledger], encodings: {}, settings: { crossDayWindowMinutes: 30, amountToleranceFen: 0 } }, { now: () => new Date(), emit: () => undefined });
       await app.services.handlers['workspaces:reconcile']({ id: ws.id, lang: 'zh-CN' }, { now: () => new Date(), emit: () => undefined });
       await page.goto(`${app.bridge.url}/#/workspace/${ws.id}/items`);
       await page.getByTestId('query-live').click();

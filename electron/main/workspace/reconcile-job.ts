@@ -8,9 +8,12 @@
 import type { Lang } from '../../../shared/i18n/messages.ts';
 import { CATEGORIES } from '../../../shared/recon/types.ts';
 import { liveStatesFromJournal } from '../../query-run/run.ts';
-import { readAndReconcile } from '../../recon/read-and-reconcile.ts';
+import { basename } from 'node:path';
+import { InputProblem, readAndReconcile } from '../../recon/read-and-reconcile.ts';
+import { AppFailure } from '../../../shared/ipc/result.ts';
 import { Workspace } from './store.ts';
 import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
+import type { TextEncoding } from '../../../shared/ipc/contract.ts';
 
 export interface ReconcileJobInput {
   root: string;
@@ -44,8 +47,12 @@ export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: 
     let read = 0;
     onProgress({ phase: 'reading', done: 0, total: inputs.length });
     const { recon, hashes, imported } = await readAndReconcile({
-      bills, ledgers, settings: ws.settings(), lang: input.lang, mapping: ws.meta<LedgerMapping | null>('mapping') ?? undefined,
+      bills, ledgers, settings: ws.settings(), lang: input.lang, mapping: ws.meta<LedgerMapping | null>('mapping') ?? undefined, encodings: ws.meta<Record<string, TextEncoding> | null>('encodings') ?? {},
       onFileRead: () => onProgress({ phase: 'reading', done: ++read, total: inputs.length }),
+    }).catch((e: unknown) => {
+      // The user must learn which file, whether the job ran here or on a worker.
+      if (e instanceof InputProblem) throw new AppFailure(e.kind === 'usage' ? 'import-failed' : 'io', e.path === '' ? e.message : `${basename(e.path)}：${e.message}`);
+      throw e;
     });
     ws.setInputRows(imported.map((f) => f.rows));
     onProgress({ phase: 'reconciling', done: 0, total: 1 });

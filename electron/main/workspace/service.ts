@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Lang } from '../../../shared/i18n/messages.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
-import type { ItemRow, Resolution, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
+import type { ItemRow, Resolution, ResolutionStatus, TextEncoding, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem } from '../../../shared/recon/types.ts';
 import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
 import { sha256FileSized } from '../../report/file-hash.ts';
@@ -50,7 +50,7 @@ export function exportInWorker(input: ExportJobInput): Promise<{ path: string; s
 export function runJobInWorker(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void): Promise<ReconcileJobResult> {
   return runWorker<ReconcileJobResult, { type: 'progress'; progress: ReconcileJobProgress }>(workerUrl(new URL('./reconcile-worker.ts', import.meta.url), 'reconcile-worker'), { workerData: input }, {
     onMessage: (m) => onProgress(m.progress),
-    failed: (e) => new AppFailure(e.kind === 'usage' ? 'import-failed' : e.code === 'not-found' ? 'not-found' : 'io', e.message),
+    failed: (e) => new AppFailure(e.code === 'import-failed' || e.code === 'not-found' || e.code === 'invalid-request' ? e.code : 'io', e.message),
     exited: (code) => new AppFailure('internal', `reconcile worker exited with code ${code}`),
   });
 }
@@ -85,7 +85,7 @@ export class WorkspaceService {
     return Workspace.list(this.root);
   }
 
-  async create(req: { name: string; merchantId: string | null; bills: string[]; ledgers: string[]; settings: WorkspaceSettings; mapping?: LedgerMapping | undefined }): Promise<WorkspaceSummary> {
+  async create(req: { name: string; merchantId: string | null; bills: string[]; ledgers: string[]; settings: WorkspaceSettings; mapping?: LedgerMapping | undefined; encodings?: Record<string, TextEncoding> }): Promise<WorkspaceSummary> {
     const inputs: InputFile[] = [];
     for (const [role, paths] of [['bill', req.bills], ['ledger', req.ledgers]] as const) {
       for (const path of paths) {
@@ -99,7 +99,7 @@ export class WorkspaceService {
       }
     }
     const id = randomUUID();
-    const w = Workspace.create(this.root, { id, name: req.name, merchantId: req.merchantId, settings: req.settings, inputs, mapping: req.mapping ?? null }, this.now);
+    const w = Workspace.create(this.root, { id, name: req.name, merchantId: req.merchantId, settings: req.settings, inputs, mapping: req.mapping ?? null, encodings: req.encodings ?? {} }, this.now);
     try {
       return w.summary();
     } finally {

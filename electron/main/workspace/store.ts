@@ -18,7 +18,7 @@ import type { ReconcileItem, ReconcileReport } from '../../../shared/recon/types
 import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
 import { NON_FINAL_LIVE_STATES } from '../../../shared/recon/types.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
-import type { InTransitSchema, ItemRow, Resolution, ResolutionStatus, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
+import type { InTransitSchema, ItemRow, Resolution, ResolutionStatus, TextEncoding, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { z } from 'zod';
 
 export type InTransit = z.output<typeof InTransitSchema>;
@@ -102,7 +102,7 @@ export class Workspace {
     return db;
   }
 
-  static create(root: string, init: { id: string; name: string; merchantId: string | null; settings: WorkspaceSettings; inputs: InputFile[]; mapping?: LedgerMapping | null }, now: () => Date = () => new Date()): Workspace {
+  static create(root: string, init: { id: string; name: string; merchantId: string | null; settings: WorkspaceSettings; inputs: InputFile[]; mapping?: LedgerMapping | null; encodings?: Record<string, TextEncoding> }, now: () => Date = () => new Date()): Workspace {
     mkdirSync(root, { recursive: true });
     const db = Workspace.connect(Workspace.fileOf(root, init.id));
     db.exec(`
@@ -123,7 +123,7 @@ export class Workspace {
     const w = new Workspace(init.id, db, now);
     const at = now().toISOString();
     w.tx(() => {
-      w.setMeta({ version: SCHEMA_VERSION, id: init.id, name: init.name, merchantId: init.merchantId, createdAtIso: at, updatedAtIso: at, settings: init.settings, state: 'new', days: [], counts: {}, summary: null, mapping: init.mapping ?? null });
+      w.setMeta({ version: SCHEMA_VERSION, id: init.id, name: init.name, merchantId: init.merchantId, createdAtIso: at, updatedAtIso: at, settings: init.settings, state: 'new', days: [], counts: {}, summary: null, mapping: init.mapping ?? null, encodings: init.encodings ?? {} });
       w.db.exec('DELETE FROM inputs');
       const ins = w.db.prepare('INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?)');
       for (const f of init.inputs) ins.run(f.role, f.path, f.name, f.sha256, f.sizeBytes, f.rows);

@@ -80,6 +80,81 @@ describe('re-saved and re-encoded bills', () => {
   });
 });
 
+describe('an encoding chosen for the file', () => {
+  const text = readFileSync(sample('wxpay-v3-tradebill-ALL-27col-2021-testmerchant.gunsluo.txt'), 'utf8');
+  const bytes = Buffer.from(text, 'utf8');
+  // A UTF-8 bill with one damaged byte in the first record's product name: the first bytes are not
+  // UTF-8, so detection says GBK and the Chinese header reads as nonsense.
+  const damaged = (() => {
+    const lines = text.split('\n');
+    const at = Buffer.byteLength(lines[0]! + '\n', 'utf8') + Buffer.byteLength(lines[1]!.slice(0, lines[1]!.indexOf('for testing') + 3), 'utf8');
+    const out = Buffer.from(bytes);
+    out[at] = 0xff;
+    return out;
+  })();
+
+  it('a damaged UTF-8 bill is not recognised as detected, and reads when UTF-8 is chosen, the bad line named', async () => {
+    const p = write('damaged-utf8.csv', damaged);
+    const guessed = await importFile(p, { sampleRows: 5 });
+    expect(guessed).toMatchObject({ kind: 'unknown', encoding: 'gb18030' });
+    expect(guessed.error?.code).toBe('no-header');
+    // What the preview shows: the header as GBK makes of it, not 交易时间.
+    expect(guessed.firstRows?.[0]?.cells[0]).not.toBe('交易时间');
+
+    const chosen = await importFile(p, { encoding: 'utf-8', sampleRows: 5, keepRows: true });
+    expect(chosen).toMatchObject({ kind: 'trade-bill', encoding: 'utf-8', rows: 3, integrity: 'ok' });
+    const codes = chosen.warnings.map((w) => w.code);
+    expect(codes).not.toContain('encoding-guessed');
+    expect(codes).not.toContain('encoding-switched');
+    expect(chosen.warnings.filter((w) => w.code === 'encoding-invalid-bytes')).toEqual([{ code: 'encoding-invalid-bytes', row: 2 }]);
+    expect(chosen.firstRows?.[0]?.cells[0]).toBe('交易时间');
+    expect(chosen.firstRows?.[1]?.cells.join(',')).toContain('\ufffd');
+  });
+
+  it('without a choice the same damage mid-file switches to GBK and says so', async () => {
+    // Far enough down that the first chunk read (1 MB) is clean UTF-8.
+    const headerBytes = Buffer.byteLength(text.split('\n')[0]! + '\n', 'utf8');
+    const late = Buffer.concat([damaged.subarray(0, headerBytes), Buffer.from(`${' '.repeat(63)}\n`.repeat(20_000)), damaged.subarray(headerBytes)]);
+    const r = await importFile(write('late-damage.csv', late), { keepRows: true });
+    expect(r).toMatchObject({ kind: 'trade-bill', encoding: 'utf-8', rows: 3 });
+    expect(r.warnings.map((w) => w.code)).toContain('encoding-switched');
+  });
+
+  it('GBK chosen for a GBK bill: read as GBK, no guess to report', async () => {
+    const p = write('gbk-chosen.csv', iconv.encode(text, 'gbk'));
+    const r = await importFile(p, { encoding: 'gb18030' });
+    expect(r).toMatchObject({ kind: 'trade-bill', encoding: 'gb18030', rows: 3, integrity: 'ok' });
+    expect(r.warnings.map((w) => w.code)).not.toContain('encoding-guessed');
+  });
+
+  it('GBK chosen for a UTF-8 bill by mistake: not recognised, and the first rows show why', async () => {
+    const r = await importFile(write('utf8-as-gbk.csv', bytes), { encoding: 'gb18030', sampleRows: 5 });
+    expect(r.kind).toBe('unknown');
+    expect(r.encoding).toBe('gb18030');
+    expect(r.firstRows?.length).toBeGreaterThan(0);
+    expect(r.firstRows?.[0]?.cells[0]).not.toBe('交易时间');
+  });
+
+  it('a BOM wins over the choice: it is certain', async () => {
+    const r = await importFile(sample('DERIVED_wxpay-v3-tradebill-ALL-2021-bom-crlf-reconstruction.txt'), { encoding: 'gb18030' });
+    expect(r).toMatchObject({ kind: 'trade-bill', encoding: 'utf-8-bom', rows: 3, integrity: 'ok' });
+  });
+
+  it('a choice over a mapping\'s encoding, and a spreadsheet ignores it', async () => {
+    const p = write('ledger-gbk-2.csv', iconv.encode('订单号,金额,状态\nA1,1.00,已支付\n', 'gbk'));
+    const r = await importFile(p, { mapping: { columns: {}, states: {}, encoding: 'utf-8' }, encoding: 'gb18030' });
+    expect(r).toMatchObject({ kind: 'ledger', encoding: 'gb18030', rows: 1 });
+  });
+
+  it('a recognised file gives its header and first records only when asked', async () => {
+    const p = sample('wxpay-v3-tradebill-ALL-27col-2021-testmerchant.gunsluo.txt');
+    expect((await importFile(p)).firstRows).toBeUndefined();
+    const r = await importFile(p, { sampleRows: 2 });
+    expect(r.firstRows?.map((x) => x.line)).toEqual([1, 2, 3]);
+    expect(r.firstRows?.[0]?.cells[0]).toBe('交易时间');
+  });
+});
+
 describe('files that are not bills get a specific error and no crash', () => {
   it.each([
     ['image.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'image-file'],

@@ -13,7 +13,7 @@ import { isTrustedUrl } from '../../../electron/main/security.ts';
 import { runReconcileJob } from '../../../electron/main/workspace/reconcile-job.ts';
 import { newDemoMerchant } from '../../../electron/simulator/demo-merchant.ts';
 import { startSimulator, type Simulator } from '../../../electron/simulator/server.ts';
-import { demoOrders } from '../../../electron/simulator/demo-data.ts';
+import { demoLedgerCsv, demoOrders } from '../../../electron/simulator/demo-data.ts';
 import { fakeSafeStorage, memoryStore } from '../../helpers/fake-electron.ts';
 
 const TOP = { url: 'app://wxrecon/index.html', parent: null };
@@ -78,6 +78,33 @@ describe('the main process handlers, end to end', () => {
     expect(out.sizeBytes).toBeGreaterThan(1000);
     expect((await call('workspaces:list'))[0]).toMatchObject({ id: ws.id, openCount: 5 });
     expect((await call('workspaces:in-transit')).map((t: { outTradeNo: string }) => t.outTradeNo)).toEqual(['DEMO-1005']);
+  });
+
+  it('reads a file in the encoding chosen for it, in the preview and in the reconciliation', async () => {
+    const demo = await call('demo:start');
+    // The shop's export with a remarks column, one damaged byte in a remark, and no BOM: its first
+    // bytes are not UTF-8, so it is taken for GBK and its header is not recognised.
+    const lines = demoLedgerCsv().replace(/^\ufeff/, '').split('\r\n').map((l, i) => (l === '' ? l : i === 0 ? `${l},备注` : i === 1 ? `${l},加急\u0001` : `${l},`));
+    const bytes = Buffer.from(lines.join('\r\n'), 'utf8');
+    bytes[bytes.indexOf(1)] = 0xff;
+    const ledger = join(dir, 'damaged-ledger.csv');
+    writeFileSync(ledger, bytes);
+    const [guessed] = await call('files:inspect', { paths: [ledger] });
+    expect(guessed).toMatchObject({ kind: 'unknown', encoding: 'gb18030' });
+    expect(guessed.firstRows[0].cells[0]).not.toBe('商户订单号');
+    const [chosen] = await call('files:inspect', { paths: [ledger], encodings: { [ledger]: 'utf-8' } });
+    expect(chosen).toMatchObject({ kind: 'ledger', encoding: 'utf-8', rows: 10, error: null });
+    expect(chosen.firstRows[0].cells[0]).toBe('商户订单号');
+    expect(chosen.warnings.map((w: { code: string }) => w.code)).toContain('encoding-invalid-bytes');
+
+    await expect(call('workspaces:create', { name: 'x', bills: demo.bills, ledgers: [ledger], encodings: { [join(dir, 'other.csv')]: 'utf-8' } })).rejects.toMatchObject({ code: 'invalid-request', detail: { field: 'encodings' } });
+    await expect(call('workspaces:create', { name: 'x', bills: demo.bills, encodings: { [ledger]: 'big5' } })).rejects.toMatchObject({ code: 'invalid-request' });
+    const without = await call('workspaces:create', { name: '未选编码', merchantId: 'demo', bills: demo.bills, ledgers: [ledger] });
+    await expect(call('workspaces:reconcile', { id: without.id })).rejects.toMatchObject({ message: expect.stringContaining('damaged-ledger.csv') });
+    const ws = await call('workspaces:create', { name: '选了 UTF-8', merchantId: 'demo', bills: demo.bills, ledgers: [ledger], encodings: { [ledger]: 'utf-8' } });
+    expect((await call('workspaces:reconcile', { id: ws.id })).openCount).toBe(7);
+    await call('workspaces:delete', { id: without.id });
+    await call('workspaces:delete', { id: ws.id });
   });
 
   it('configures a merchant by hand and names what is wrong', async () => {

@@ -69,6 +69,28 @@ describe('CsvReader', () => {
     expect(encoding).toBe('gb18030');
   });
 
+  it('with the encoding fixed, does not switch: bad UTF-8 reads as U+FFFD and the line is reported', () => {
+    const gbk = new Uint8Array([...new TextEncoder().encode('id,name\n1,'), 0xd6, 0xd0, 0xce, 0xc4, 10, ...new TextEncoder().encode('2,好\n')]);
+    const rows: string[][] = [];
+    const invalid: number[] = [];
+    const switches: number[] = [];
+    const reader = new CsvReader(
+      (c: RowCursor) => {
+        const cells: string[] = [];
+        for (let i = 0; i < c.count; i++) cells.push(c.text(i));
+        rows.push(cells);
+      },
+      { decoder: nodeByteDecoder, encoding: 'utf-8', fixedEncoding: true, onInvalidBytes: (l) => invalid.push(l), onEncodingSwitch: (l) => switches.push(l) },
+    );
+    reader.push(gbk);
+    reader.end();
+    expect(rows[1]![1]).toMatch(/^\ufffd+$/);
+    expect(rows[2]).toEqual(['2', '好']);
+    expect(invalid).toEqual([2]);
+    expect(switches).toEqual([]);
+    expect(reader.encoding).toBe('utf-8');
+  });
+
   it('stops with a specific error on a line longer than the limit, without buffering it all', () => {
     const long = 'x'.repeat(10_000);
     expect(() => readAll(long, 1000)).toThrow(ImportError);

@@ -129,6 +129,16 @@ describe('workspaces', () => {
     expect(s.detail(ws.id).state).toBe('reconciled');
   });
 
+  it('a file that cannot be used fails the run with its name and a stable code, on the worker and off it', async () => {
+    const notABill = join(dir, '截图.csv');
+    writeFileSync(notABill, 'Dear team,\nplease find the figures attached.\n'.repeat(50));
+    for (const inProcess of [false, true]) {
+      const s = service(join(dir, `bad-${inProcess}`), inProcess);
+      const ws = await s.create({ name: 'x', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [notABill], settings });
+      await expect(s.reconcile(ws.id, 'zh-CN', () => undefined)).rejects.toMatchObject({ code: 'import-failed', message: expect.stringMatching(/^截图\.csv：/) });
+    }
+  });
+
   it('exports the report as the CLI writes it (read back by exceljs), and refuses one before any result', async () => {
     const s = service(join(dir, 'e'));
     const ws = await s.create({ name: 'x', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
