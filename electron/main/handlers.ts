@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Lang } from '../../shared/i18n/messages.ts';
 import { renderMessage, renderWarning } from '../../shared/i18n/messages.ts';
+import type { ImportWarning } from '../../shared/import/warnings.ts';
 import { parseLedgerMapping, type LedgerMapping } from '../../shared/ledger/mapping.ts';
 import { MerchantInputSchema, type FileSummary, type TextEncoding } from '../../shared/ipc/contract.ts';
 import { importInWorker } from '../import/parallel.ts';
@@ -81,7 +82,10 @@ export function createMainServices(deps: MainDeps): MainServices {
     return {
       path, name: basename(path), sizeBytes: r.sizeBytes, kind: r.kind, billType: r.billType ?? null, layout: r.layout ?? null, format: r.format, encoding: r.encoding,
       rows: r.rows, dateRange: r.dateRange, integrity: r.integrity,
-      warnings: [...(r.kind === 'personal-bill' ? [{ code: 'personal-bill' }] : []), ...r.warnings].map((w) => ({ code: w.code, message: renderWarning(w, lang), count: 'count' in w && typeof w.count === 'number' ? w.count : 1 })),
+      // A roll-up of rows not listed one by one counts under the code it rolls up.
+      warnings: [...(r.kind === 'personal-bill' ? [{ code: 'personal-bill' } as ImportWarning] : []), ...r.warnings].map((w) => ({
+        code: w.code === 'more-rows' && w.params?.of !== undefined ? String(w.params.of) : w.code, message: renderWarning(w, lang), count: w.count ?? 1, rows: w.row !== undefined ? [w.row] : [],
+      })),
       error: r.kind === 'unknown' || r.error?.code === 'read-failed' ? { code: r.error?.code ?? 'no-header', message: renderMessage(r.error?.code ?? 'no-header', r.error?.params ?? {}, lang) } : null,
       firstRows: r.firstRows ?? null,
     };

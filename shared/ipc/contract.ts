@@ -104,7 +104,7 @@ export const FileSummarySchema = z.object({
   dateRange: z.tuple([z.string(), z.string()]).nullable(),
   integrity: z.enum(['ok', 'mismatch', 'no-summary']),
   /** Warnings in the requested language, each with its stable code. */
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int() })),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), count: z.number().int(), /** Lines (rows) it concerns, when it is about rows. */ rows: z.array(z.number().int().positive()).default([]) })),
   /** A file that cannot be used at all: why (the import error's code and words). */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /**

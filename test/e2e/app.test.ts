@@ -260,11 +260,53 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await shot(page, '10-mapping');
       await page.getByTestId('mapping-apply').click();
       await page.getByText('商户台账').first().waitFor();
+      // Edited after it is applied: the dialog opens on the same header row and columns.
+      await page.getByTestId('edit-mapping').click();
+      await page.getByTestId('map-outTradeNo').getByText('单据编号').waitFor();
+      expect(await page.getByRole('radio', { name: '第 2 行' }).isChecked()).toBe(true);
+      await page.getByTestId('map-state-部分退货').getByText('部分退款').waitFor();
+      await page.getByTestId('mapping-apply').click();
+      await page.getByTestId('mapping-apply').waitFor({ state: 'detached' });
       await page.getByTestId('run').click();
       await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
       // The same story as the demo's own ledger.
       expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
       expect(await app.services.handlers['mappings:list']({}, { now: () => new Date(), emit: () => undefined })).toMatchObject([{ name: '门店 ERP', mapping: { headerRow: 2, columns: { outTradeNo: '单据编号' } } }]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a ledger taken for GBK because of one damaged byte: the preview shows it garbled, UTF-8 chosen reads it, and the run uses the choice', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      const bill = join(dir, 'bill-enc.csv');
+      writeFileSync(bill, demoBillCsv());
+      const lines = demoLedgerCsv().replace(/^\ufeff/, '').split('\r\n').map((l, i) => (l === '' ? l : i === 0 ? `${l},备注` : i === 1 ? `${l},加急\u0001` : `${l},`));
+      const bytes = Buffer.from(lines.join('\r\n'), 'utf8');
+      bytes[bytes.indexOf(1)] = 0xff;
+      const ledger = join(dir, 'shop-damaged.csv');
+      writeFileSync(ledger, bytes);
+      await page.goto(`${app.bridge.url}/#/new`);
+      await page.getByTestId('path-bill').fill(bill);
+      await page.getByTestId('add-bill').click();
+      await page.getByTestId('path-ledger').fill(ledger);
+      await page.getByTestId('add-ledger').click();
+      const row = page.locator('tr', { hasText: 'shop-damaged.csv' });
+      await row.getByText('无法识别').waitFor();
+      await row.locator('.ant-table-row-expand-icon').click();
+      const preview = page.getByTestId('file-preview');
+      await preview.waitFor();
+      expect(await preview.textContent()).not.toContain('商户订单号');
+      await row.getByTestId('encoding-choice').getByText('UTF-8').click();
+      await row.getByText('商户台账').waitFor();
+      await page.getByTestId('file-preview').getByText('商户订单号').waitFor();
+      await row.getByText('不是 UTF-8 的字节').waitFor();
+      await shot(page, '12-import-encoding');
+      await page.getByTestId('run').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
     } finally {
       await app.close();
     }

@@ -2,7 +2,7 @@
 /** The renderer's only door to main: values through, errors as the UI's own words for the code. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, call, setApiLang } from '../../renderer/src/api.ts';
-import { groupWarnings } from '../../renderer/src/pages/ImportPage.tsx';
+import { groupWarnings, warningWhere } from '../../renderer/src/pages/ImportPage.tsx';
 
 const w = window as unknown as { wxrecon?: unknown };
 afterEach(() => {
@@ -32,12 +32,25 @@ describe('call', () => {
 });
 
 describe('groupWarnings', () => {
-  it('shows one line per kind of warning with how often it happened', () => {
-    expect(groupWarnings([
-      { code: 'excel-mangled-id', message: '第 2 行…', count: 1 },
-      { code: 'excel-mangled-id', message: '第 3 行…', count: 1 },
-      { code: 'excel-mangled-id', message: '另有 998 行', count: 998 },
-      { code: 'encoding-guessed', message: 'GBK', count: 1 },
-    ])).toEqual([{ code: 'excel-mangled-id', message: '第 2 行…', count: 1000 }, { code: 'encoding-guessed', message: 'GBK', count: 1 }]);
+  it('shows one line per kind of warning with how often it happened and where', () => {
+    const grouped = groupWarnings([
+      { code: 'excel-mangled-id', message: '该行的微信订单号被改成了科学计数法', count: 1, rows: [2] },
+      { code: 'excel-mangled-id', message: '该行的微信订单号被改成了科学计数法', count: 1, rows: [3] },
+      { code: 'excel-mangled-id', message: '另有 998 行存在同类问题', count: 998, rows: [] },
+      { code: 'encoding-guessed', message: 'GBK', count: 1, rows: [] },
+    ]);
+    expect(grouped).toEqual([
+      { code: 'excel-mangled-id', message: '该行的微信订单号被改成了科学计数法', count: 1000, rows: [2, 3] },
+      { code: 'encoding-guessed', message: 'GBK', count: 1, rows: [] },
+    ]);
+    expect(warningWhere(grouped[0]!, 'zh-CN')).toBe('（第 2、3 行等，共 1000 行）');
+    expect(warningWhere(grouped[0]!, 'en')).toBe(' (rows 2, 3… 1000 in all)');
+    expect(warningWhere(grouped[1]!, 'zh-CN')).toBe('');
+  });
+
+  it('names a single row, and counts a warning without rows', () => {
+    expect(warningWhere({ code: 'encoding-invalid-bytes', message: 'x', count: 1, rows: [2] }, 'zh-CN')).toBe('（第 2 行）');
+    expect(warningWhere({ code: 'encoding-invalid-bytes', message: 'x', count: 1, rows: [2] }, 'en')).toBe(' (row 2)');
+    expect(warningWhere({ code: 'other-sheets', message: 'x', count: 3, rows: [] }, 'zh-CN')).toBe('（共 3 处）');
   });
 });

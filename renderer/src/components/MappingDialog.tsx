@@ -31,13 +31,24 @@ const TEXT = {
   },
 } as const;
 
-export function MappingDialog(props: { file: FileSummary; onApply: (mapping: Mapping) => void; onCancel: () => void }) {
+/**
+ * The header row of a mapping being edited: the one it names, else the first row holding its order
+ * number column (a header found by its column names, below title rows), else the first row.
+ */
+export function initialHeaderLine(rows: readonly { line: number; cells: string[] }[], initial: Mapping | undefined): number {
+  if (typeof initial?.headerRow === 'number') return initial.headerRow;
+  const key = initial?.columns.outTradeNo;
+  const found = key === undefined ? undefined : rows.find((r) => r.cells.includes(key));
+  return found?.line ?? rows[0]?.line ?? 1;
+}
+
+export function MappingDialog(props: { file: FileSummary; initial?: Mapping; onApply: (mapping: Mapping) => void; onCancel: () => void }) {
   const { lang } = useUi();
   const x = TEXT[lang];
   const rows = props.file.firstRows ?? [];
-  const [headerLine, setHeaderLine] = useState(rows[0]?.line ?? 1);
-  const [columns, setColumns] = useState<Record<string, string>>({});
-  const [states, setStates] = useState<Record<string, string>>({});
+  const [headerLine, setHeaderLine] = useState(() => initialHeaderLine(rows, props.initial));
+  const [columns, setColumns] = useState<Record<string, string>>(() => ({ ...(props.initial?.columns ?? {}) }));
+  const [states, setStates] = useState<Record<string, string>>(() => ({ ...(props.initial?.states ?? {}) }));
   const [presets, setPresets] = useState<Preset[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -51,8 +62,10 @@ export function MappingDialog(props: { file: FileSummary; onApply: (mapping: Map
   // The state column's values in the rows shown, to say what each means.
   const stateValues = useMemo(() => {
     const i = columns.state === undefined ? -1 : header.indexOf(columns.state);
-    return i < 0 ? [] : [...new Set(below.map((r) => r.cells[i] ?? '').filter((v) => v !== ''))];
-  }, [columns.state, headerLine, rows]);
+    if (i < 0) return [];
+    // An edited mapping keeps the values it already explains, seen in these rows or not.
+    return [...new Set([...below.map((r) => r.cells[i] ?? ''), ...Object.keys(props.initial?.states ?? {})].filter((v) => v !== ''))];
+  }, [columns.state, headerLine, rows, props.initial]);
 
   const usePreset = (n: string) => {
     const p = presets.find((q) => q.name === n);

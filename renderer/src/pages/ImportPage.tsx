@@ -5,8 +5,8 @@
  * orders, and reconcile with a progress bar.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Collapse, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import type { FileSummary, MerchantSummary } from '../../../shared/ipc/contract.ts';
+import { Alert, Button, Card, Collapse, Form, Input, InputNumber, Progress, Segmented, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { FileSummary, MerchantSummary, TextEncoding } from '../../../shared/ipc/contract.ts';
 import { call } from '../api.ts';
 import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
@@ -16,21 +16,68 @@ import { MappingDialog, type Mapping } from '../components/MappingDialog.tsx';
 
 type Role = 'bill' | 'ledger';
 
-/** One line per kind of warning (a damaged 1M-row file repeats one problem on every row), with how often. */
-export function groupWarnings(ws: FileSummary['warnings']): { code: string; message: string; count: number }[] {
-  const by = new Map<string, { code: string; message: string; count: number }>();
+type Warning = FileSummary['warnings'][number];
+
+/** One line per kind of warning (a damaged 1M-row file repeats one problem on every row), with how often and where. */
+export function groupWarnings(ws: readonly Warning[]): Warning[] {
+  const by = new Map<string, Warning>();
   for (const w of ws) {
     const g = by.get(w.code);
-    if (g === undefined) by.set(w.code, { ...w });
-    else g.count += w.count;
+    if (g === undefined) by.set(w.code, { ...w, rows: [...w.rows] });
+    else {
+      g.count += w.count;
+      g.rows.push(...w.rows);
+    }
   }
   return [...by.values()];
 }
+
+/** Where a grouped warning applies: its first rows, and how many in all when there are more. */
+export function warningWhere(w: Warning, lang: 'zh-CN' | 'en'): string {
+  const shown = w.rows.slice(0, 5);
+  if (shown.length === 0) return w.count > 1 ? (lang === 'zh-CN' ? `（共 ${w.count} 处）` : ` (${w.count} times)`) : '';
+  const more = w.count > shown.length;
+  return lang === 'zh-CN'
+    ? `（第 ${shown.join('、')} 行${more ? `等，共 ${w.count} 行` : ''}）`
+    : ` (row${shown.length > 1 || more ? 's' : ''} ${shown.join(', ')}${more ? `… ${w.count} in all` : ''})`;
+}
+
 interface Picked {
   role: Role;
   path: string;
   summary: FileSummary | null;
   error: string | null;
+  /** The encoding the user chose; null reads it as detected. */
+  encoding: TextEncoding | null;
+}
+
+/** Text files may have their encoding chosen; spreadsheets, UTF-16 and BOM-marked files say theirs. */
+export function encodingChoosable(s: FileSummary | null): boolean {
+  return s !== null && (s.format === 'csv' || s.format === 'tsv' || s.format === 'csv.gz') && (s.encoding === null || s.encoding === 'utf-8' || s.encoding === 'gb18030');
+}
+
+/** The encodings chosen, by path, as the main process takes them. */
+export function encodingsOf(files: readonly Picked[]): Record<string, TextEncoding> {
+  return Object.fromEntries(files.flatMap((f) => (f.encoding === null ? [] : [[f.path, f.encoding]])));
+}
+
+/** A file's first rows as read (header and first records), to see whether the text reads right. */
+function FilePreview(props: { rows: NonNullable<FileSummary['firstRows']>; lineTitle: string }) {
+  const width = Math.min(12, Math.max(0, ...props.rows.map((r) => r.cells.length)));
+  return (
+    <Table
+      size="small"
+      pagination={false}
+      scroll={{ x: true }}
+      rowKey={(r) => String(r.line)}
+      dataSource={props.rows.slice(0, 8)}
+      data-testid="file-preview"
+      columns={[
+        { title: props.lineTitle, key: 'line', width: 56, render: (_, r) => r.line },
+        ...Array.from({ length: width }, (_, i) => ({ title: String(i + 1), key: String(i), ellipsis: true, render: (_: unknown, r: (typeof props.rows)[number]) => r.cells[i] ?? '' })),
+      ]}
+    />
+  );
 }
 
 export function ImportPage() {
@@ -63,7 +110,7 @@ export function ImportPage() {
     setMapping4(null);
     const ledgers = files.filter((f) => f.role === 'ledger').map((f) => f.path);
     try {
-      const summaries = await call('files:inspect', { paths: ledgers, mapping: m });
+      const summaries = await call('files:inspect', { paths: ledgers, mapping: m, encodings: encodingsOf(files) });
       setFiles((old) => old.map((f) => {
         const s = summaries.find((x) => x.path === f.path);
         return s === undefined ? f : { ...f, summary: s, error: s.error?.message ?? null };
@@ -76,7 +123,7 @@ export function ImportPage() {
   const add = async (role: Role, newPaths: string[]) => {
     const fresh = newPaths.map((p) => p.trim()).filter((p) => p !== '' && !files.some((f) => f.path === p));
     if (fresh.length === 0) return;
-    setFiles((old) => [...old, ...fresh.map((path) => ({ role, path, summary: null, error: null }))]);
+    setFiles((old) => [...old, ...fresh.map((path) => ({ role, path, summary: null, error: null, encoding: null }))]);
     try {
       const summaries = await call('files:inspect', { paths: fresh, ...(role === 'ledger' && mapping !== null ? { mapping } : {}) });
       setFiles((old) => old.map((f) => {
@@ -85,6 +132,17 @@ export function ImportPage() {
       }));
     } catch (e) {
       setFiles((old) => old.map((f) => (fresh.includes(f.path) ? { ...f, error: (e as Error).message } : f)));
+    }
+  };
+
+  /** A file read again in the encoding chosen for it (null: as detected). */
+  const chooseEncoding = async (f: Picked, encoding: TextEncoding | null) => {
+    setFiles((old) => old.map((x) => (x.path === f.path ? { ...x, encoding, summary: null, error: null } : x)));
+    try {
+      const [s] = await call('files:inspect', { paths: [f.path], ...(encoding !== null ? { encodings: { [f.path]: encoding } } : {}), ...(f.role === 'ledger' && mapping !== null ? { mapping } : {}) });
+      setFiles((old) => old.map((x) => (x.path === f.path && s !== undefined ? { ...x, summary: s, error: s.error?.message ?? null } : x)));
+    } catch (e) {
+      setFiles((old) => old.map((x) => (x.path === f.path ? { ...x, error: (e as Error).message } : x)));
     }
   };
 
@@ -125,7 +183,7 @@ export function ImportPage() {
     try {
       const id = await createAndReconcile(
         {
-          name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path), ...(mapping !== null ? { mapping } : {}),
+          name, merchantId, bills: bills.map((f) => f.path), ledgers: files.filter((f) => f.role === 'ledger').map((f) => f.path), ...(mapping !== null ? { mapping } : {}), encodings: encodingsOf(files),
           settings: { crossDayWindowMinutes: window_, amountToleranceFen: tolerance },
         },
         (p) => {
@@ -187,12 +245,35 @@ export function ImportPage() {
           pagination={false}
           dataSource={files}
           locale={{ emptyText: ' ' }}
+          expandable={{
+            rowExpandable: (f) => (f.summary?.firstRows?.length ?? 0) > 0,
+            expandedRowRender: (f) => <FilePreview rows={f.summary?.firstRows ?? []} lineTitle={t.previewLine} />,
+            columnTitle: t.preview,
+            columnWidth: 72,
+          }}
           columns={[
             { title: t.name, key: 'name', render: (_, f) => <Tooltip title={f.path}><span>{f.summary?.name ?? f.path.split(/[\\/]/).pop()}</span></Tooltip> },
             { title: t.kind, key: 'kind', render: (_, f) => (f.summary === null ? (f.error ? '—' : t.loading) : <Tag color={wrongKind(f) ? 'red' : 'blue'}>{kindText(f.summary)}</Tag>) },
             { title: t.billType, key: 'bt', render: (_, f) => f.summary?.billType ?? '—' },
             { title: t.layout, key: 'layout', render: (_, f) => f.summary?.layout ?? '—' },
-            { title: t.encoding, key: 'enc', render: (_, f) => f.summary ? `${f.summary.format}${f.summary.encoding ? ` · ${f.summary.encoding}` : ''}` : '—' },
+            {
+              title: t.encoding, key: 'enc', render: (_, f) => (
+                <Space direction="vertical" size={2}>
+                  <span>{f.summary ? `${f.summary.format}${f.summary.encoding ? ` · ${f.summary.encoding}` : ''}` : '—'}</span>
+                  {(encodingChoosable(f.summary) || f.encoding !== null) && (
+                    <Tooltip title={t.encodingHint}>
+                      <Segmented
+                        size="small"
+                        value={f.encoding ?? 'auto'}
+                        onChange={(v) => void chooseEncoding(f, v === 'auto' ? null : (v as TextEncoding))}
+                        options={[{ value: 'auto', label: t.encodingAuto }, { value: 'utf-8', label: 'UTF-8' }, { value: 'gb18030', label: t.encodingGbk }]}
+                        data-testid="encoding-choice"
+                      />
+                    </Tooltip>
+                  )}
+                </Space>
+              ),
+            },
             { title: t.rows, key: 'rows', align: 'right', render: (_, f) => f.summary?.rows.toLocaleString() ?? '—' },
             { title: t.dateRange, key: 'dates', render: (_, f) => (f.summary?.dateRange ? (f.summary.dateRange[0] === f.summary.dateRange[1] ? f.summary.dateRange[0] : `${f.summary.dateRange[0]} – ${f.summary.dateRange[1]}`) : '—') },
             { title: t.integrity, key: 'int', render: (_, f) => (f.summary === null ? '—' : <Tag color={{ ok: 'green', mismatch: 'red', 'no-summary': 'default' }[f.summary.integrity]}>{{ ok: t.integrityOk, mismatch: t.integrityMismatch, 'no-summary': t.integrityNone }[f.summary.integrity]}</Tag>) },
@@ -201,7 +282,7 @@ export function ImportPage() {
                 <Space direction="vertical" size={0}>
                   {f.error !== null && <Typography.Text type="danger">{f.error}</Typography.Text>}
                   {groupWarnings(f.summary?.warnings ?? []).map((w) => (
-                    <Typography.Text key={w.code} type="warning" data-testid="file-warning">{w.message}{w.count > 1 ? `（${t.rows} ${w.count}）` : ''}</Typography.Text>
+                    <Typography.Text key={w.code} type="warning" data-testid="file-warning">{w.message}{warningWhere(w, lang)}</Typography.Text>
                   ))}
                 </Space>
               ),
@@ -210,7 +291,10 @@ export function ImportPage() {
               title: '', key: 'x', render: (_, f) => (
                 <Space size={0}>
                   {f.role === 'ledger' && f.summary !== null && f.summary.kind === 'unknown' && f.summary.firstRows !== null && (
-                    <Button type="link" size="small" onClick={() => setMapping4(f.summary)} data-testid="map-columns">{lang === 'zh-CN' ? '映射列' : 'Map columns'}</Button>
+                    <Button type="link" size="small" onClick={() => setMapping4(f.summary)} data-testid="map-columns">{t.mapColumns}</Button>
+                  )}
+                  {f.role === 'ledger' && f.summary !== null && f.summary.kind === 'ledger' && mapping !== null && f.summary.firstRows !== null && (
+                    <Button type="link" size="small" onClick={() => setMapping4(f.summary)} data-testid="edit-mapping">{t.editMapping}</Button>
                   )}
                   <Button type="link" size="small" onClick={() => setFiles((old) => old.filter((x) => x.path !== f.path))}>{t.del}</Button>
                 </Space>
@@ -218,7 +302,7 @@ export function ImportPage() {
             },
           ]}
         />
-        {mapping4 !== null && <MappingDialog file={mapping4} onApply={(m) => void applyMapping(m)} onCancel={() => setMapping4(null)} />}
+        {mapping4 !== null && <MappingDialog file={mapping4} {...(mapping !== null ? { initial: mapping } : {})} onApply={(m) => void applyMapping(m)} onCancel={() => setMapping4(null)} />}
       </Card>
       <Card>
         <Form layout="inline">
