@@ -19,6 +19,26 @@ import { fakeSafeStorage, memoryStore } from '../test/helpers/fake-electron.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { ensureBuilt, ROOT } from '../test/helpers/build.ts';
 
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string } }
+
+/** For each task over 50 ms on the page's main thread: its length and the events nested in it, by total time. */
+function longTaskAnatomy(trace: { traceEvents: TraceEvent[] }): string {
+  const events = trace.traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (main === undefined) return 'no renderer main thread in the trace';
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && e.dur! > 50_000);
+  return tasks.map((task) => {
+    const inside = new Map<string, number>();
+    for (const e of onMain) {
+      if (e === task || e.ts < task.ts || e.ts + e.dur! > task.ts + task.dur!) continue;
+      inside.set(e.name, (inside.get(e.name) ?? 0) + e.dur!);
+    }
+    const top = [...inside].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ');
+    return `task ${(task.dur! / 1000).toFixed(1)} ms: ${top}`;
+  }).join('\n');
+}
+
 const n = Number(process.argv[2] ?? 1_000_000);
 const user = join(ROOT, 'bench', '.data', `renderer-${n}`);
 const id = `bench${n}`;
@@ -87,9 +107,11 @@ try {
   }, '^WX', '^WX000000000000$', 'filter');
   marks.scroll = await page.evaluate(() => performance.now());
   // Frame times while wheeling through the table, and while jumping to its end (keyboard End).
-  const body = page.locator('[role="grid"]');
-  await body.click({ position: { x: 400, y: 120 } });
+  // Focus without clicking: a click on a row opens its detail, measured on its own below.
+  await page.evaluate(() => (document.querySelector('[role="grid"]') as HTMLElement).focus());
   const cdp = process.env.WXRECON_PROFILE ? await page.context().newCDPSession(page) : null;
+  // WXRECON_TRACE=1: what the long tasks while scrolling were made of (script, style, layout, paint…).
+  if (process.env.WXRECON_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
   if (cdp) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -127,22 +149,38 @@ try {
     const total = [...self.values()].reduce((a, b) => a + b, 0);
     process.stderr.write([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${((v / total) * 100).toFixed(1)}% ${k}`).join('\n') + '\n');
   }
+  if (process.env.WXRECON_TRACE) process.stderr.write(longTaskAnatomy(JSON.parse((await browser.stopTracing()).toString('utf8'))) + '\n');
   marks.end = await page.evaluate(() => performance.now());
   await page.keyboard.press('End');
   await page.waitForTimeout(1500);
   const endShown = await page.evaluate(() => document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount'));
+  // The detail panel of a row: opened by a click, shown when its explanation is there.
+  marks.detail = await page.evaluate(() => performance.now());
+  const detailStarted = Date.now();
+  await page.locator('[role="row"][aria-rowindex]').nth(3).click();
+  await page.getByTestId('item-drawer').getByText('WX', { exact: false }).first().waitFor({ timeout: 30_000 });
+  const detailMs = Date.now() - detailStarted;
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(800);
+  marks.done = await page.evaluate(() => performance.now());
   const longTasks = await page.evaluate(() => (globalThis as unknown as { __long: { at: number; ms: number }[] }).__long);
   const loading = longTasks.filter((x) => x.at < paintedAt).map((x) => x.ms);
   const using = longTasks.filter((x) => x.at >= paintedAt).map((x) => x.ms);
   const sorted = [...frames].sort((a, b) => a - b);
   const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
   process.stdout.write(JSON.stringify({
-    items: n, firstPaintMs, searchMs, sortMs, filterMs,
+    items: n, firstPaintMs, searchMs, sortMs, filterMs, detailMs,
     scrollFrameMs: { p50: pct(0.5), p95: pct(0.95), max: pct(1), frames: frames.length },
     // Loading the page (parsing the bundle, first styles) and using it, apart.
     // Where the long tasks fell, against when each action began (page clock, ms).
     timeline: { paintedAt: Math.round(paintedAt), ...Object.fromEntries(Object.entries(marks).map(([k, v]) => [k, Math.round(v)])), longTasks: longTasks.filter((x) => x.at >= paintedAt).map((x) => [Math.round(x.at), Math.round(x.ms)]) },
     longestTaskWhileLoadingMs: Math.round(Math.max(0, ...loading)), longestTaskWhileUsingMs: Math.round(Math.max(0, ...using)), longTasksWhileUsing: using.length, ariaRowCount: Number(endShown),
+    // The longest task after each action began (until the next one did).
+    longestTaskByActionMs: Object.fromEntries(Object.entries(marks).map(([k, at]) => {
+      const next = Math.min(...Object.values(marks).filter((v) => v > at), Infinity);
+      return [k, Math.round(Math.max(0, ...longTasks.filter((x) => x.at >= at && x.at < next).map((x) => x.ms)))];
+    })),
   }) + '\n');
 } finally {
   await browser.close();

@@ -74,7 +74,7 @@ export function App() {
   const selected = route.page === 'workspace' ? 'home' : route.page;
 
   return (
-    <ConfigProvider locale={prefs.lang === 'zh-CN' ? zhCN : enUS} theme={{ algorithm: prefs.dark ? theme.darkAlgorithm : theme.defaultAlgorithm, token: { colorPrimary: '#07c160', borderRadius: 6 } }}>
+    <ConfigProvider locale={prefs.lang === 'zh-CN' ? zhCN : enUS} theme={{ zeroRuntime: true, algorithm: prefs.dark ? theme.darkAlgorithm : theme.defaultAlgorithm, token: { colorPrimary: '#07c160', borderRadius: 6 } }}>
       <Ui.Provider value={ui}>
         <Layout style={{ minHeight: '100vh' }}>
           <Layout.Sider width={176} theme={prefs.dark ? 'dark' : 'light'} style={{ borderRight: prefs.dark ? undefined : '1px solid #f0f0f0' }}>

@@ -2,6 +2,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+// Ant Design's styles as one static sheet (zero-runtime mode, see App): generating a component's CSS
+// the first time it appears cost 60–110 ms on opening the detail panel with a million-row table.
+import 'antd/dist/antd.css';
 
 const root = document.getElementById('root');
 if (root !== null) {

@@ -4,7 +4,7 @@
  * file, and "test connection" explained in words a finance user can act on.
  */
 import { useCallback, useEffect, useState, type JSX } from 'react';
-import { Alert, Button, Drawer, Form, Input, message, Popconfirm, Radio, Space, Spin, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Collapse, Drawer, Form, Input, InputNumber, message, Popconfirm, Radio, Space, Spin, Switch, Table, Tag, Typography } from 'antd';
 import type { ConnectionTest, MerchantInput, MerchantSummary, VaultStatus } from '../../../shared/ipc/contract.ts';
 import { ApiError, call } from '../api.ts';
 import { format, MESSAGES, type Messages, type UiLang } from '../i18n.ts';
@@ -58,6 +58,11 @@ const zhLocal = {
   wechatCode: '微信支付错误码',
   details: '详情',
   missingField: '缺少或有误的项目：{what}',
+  pace: '查询速度',
+  paceHelp: '实时查询时每秒最多发出的请求、同时等待的请求数和单次超时。微信支付未公布订单查询的频率上限，超限会返回“频率限制”，此时调低每秒请求数。',
+  requestsPerSecond: '每秒请求上限',
+  concurrency: '同时进行的请求',
+  timeoutSec: '单次请求超时（秒）',
 };
 
 type Local = typeof zhLocal;
@@ -109,6 +114,11 @@ const enLocal: Local = {
   wechatCode: 'WeChat Pay code',
   details: 'Details',
   missingField: 'Missing or wrong: {what}',
+  pace: 'Query pace',
+  paceHelp: 'For live queries: requests sent per second at most, requests waiting at once, and the time one may take. WeChat Pay does not publish the order query limit; if it answers "frequency limited", lower the rate.',
+  requestsPerSecond: 'Requests per second, at most',
+  concurrency: 'Requests at once',
+  timeoutSec: 'Request timeout (seconds)',
 };
 
 const LOCAL: Record<UiLang, Local> = { 'zh-CN': zhLocal, en: enLocal };
@@ -194,7 +204,13 @@ interface FormValues {
   wechatpayPublicKeyId?: string;
   apiV2Key?: string;
   apiV3Key?: string;
+  requestsPerSecond?: number;
+  concurrency?: number;
+  timeoutSec?: number;
 }
+
+/** The query pace a new merchant starts with (the schema's defaults). */
+const DEFAULT_PACE = { requestsPerSecond: 20, concurrency: 8, timeoutSec: 10 };
 
 /** Fields the main process may name in detail.field that the form shows. */
 const FORM_FIELDS = new Set<string>(['name', 'mchid', 'appid', 'api', 'signType', 'baseUrl', 'spMchid', 'subMchid', 'subAppid', 'certSerialNo', 'wechatpayPublicKeyId', 'apiV2Key', 'apiV3Key']);
@@ -222,13 +238,14 @@ function baseUrlOk(text: string): boolean {
 }
 
 function initialValues(m: MerchantSummary | null): FormValues {
-  if (m === null) return { name: '', mchid: '', appid: '', api: 'v3', signType: 'MD5', baseUrl: DEFAULT_BASE_URL, serviceProvider: false, apiV2Key: '', apiV3Key: '' };
+  if (m === null) return { name: '', mchid: '', appid: '', api: 'v3', signType: 'MD5', baseUrl: DEFAULT_BASE_URL, serviceProvider: false, apiV2Key: '', apiV3Key: '', ...DEFAULT_PACE };
   return {
     name: m.name, mchid: m.mchid, appid: m.appid ?? '', api: m.api, signType: m.signType, baseUrl: m.baseUrl,
     serviceProvider: m.spMchid !== null || m.subMchid !== null, spMchid: m.spMchid ?? '', subMchid: m.subMchid ?? '', subAppid: m.subAppid ?? '',
     certSerialNo: m.certSerialNo ?? '', wechatpayPublicKeyId: m.wechatpayPublicKeyId ?? '',
     // Secrets are write-only: the form starts empty whatever is stored.
     apiV2Key: '', apiV3Key: '',
+    requestsPerSecond: m.requestsPerSecond, concurrency: m.concurrency, timeoutSec: m.timeoutMs / 1000,
   };
 }
 
@@ -247,14 +264,12 @@ function toMerchantInput(v: FormValues, editing: MerchantSummary | null, cleared
     subAppid: sp ? optional(v.subAppid) : null,
     certSerialNo: optional(v.certSerialNo),
     wechatpayPublicKeyId: optional(v.wechatpayPublicKeyId),
+    // An emptied number keeps what the merchant had (or the default), never resets it unasked.
+    requestsPerSecond: v.requestsPerSecond ?? editing?.requestsPerSecond ?? DEFAULT_PACE.requestsPerSecond,
+    concurrency: v.concurrency ?? editing?.concurrency ?? DEFAULT_PACE.concurrency,
+    timeoutMs: Math.round((v.timeoutSec ?? (editing !== null ? editing.timeoutMs / 1000 : DEFAULT_PACE.timeoutSec)) * 1000),
   };
-  if (editing !== null) {
-    // The form does not edit these; sending them keeps the schema's defaults from resetting them.
-    input.id = editing.id;
-    input.requestsPerSecond = editing.requestsPerSecond;
-    input.concurrency = editing.concurrency;
-    input.timeoutMs = editing.timeoutMs;
-  }
+  if (editing !== null) input.id = editing.id;
   for (const name of ['apiV2Key', 'apiV3Key'] as const) {
     // WeChat's keys are letters and digits: surrounding spaces are a paste slip, not part of the key.
     const typed = (v[name] ?? '').trim();
@@ -610,6 +625,26 @@ function MerchantForm(props: {
         }]}
         t={t}
         l={l}
+      />
+      <Collapse
+        ghost
+        size="small"
+        items={[{
+          key: 'pace', label: l.pace, forceRender: true, children: (
+            <>
+              <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>{l.paceHelp}</Typography.Paragraph>
+              <Form.Item name="requestsPerSecond" label={l.requestsPerSecond}>
+                <InputNumber min={1} max={10_000} precision={0} style={{ width: 160 }} data-testid="pace-rps" />
+              </Form.Item>
+              <Form.Item name="concurrency" label={l.concurrency}>
+                <InputNumber min={1} max={256} precision={0} style={{ width: 160 }} data-testid="pace-concurrency" />
+              </Form.Item>
+              <Form.Item name="timeoutSec" label={l.timeoutSec}>
+                <InputNumber min={1} max={600} precision={0} style={{ width: 160 }} data-testid="pace-timeout" />
+              </Form.Item>
+            </>
+          ),
+        }]}
       />
       <Space>
         <Button type="primary" htmlType="submit" loading={saving}>{t.save}</Button>

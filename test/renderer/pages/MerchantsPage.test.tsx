@@ -194,6 +194,23 @@ describe('MerchantsPage', () => {
     expect(within(fieldOf('APIv3 密钥')).queryByText(/APIv2 密钥应为/)).toBeNull();
   });
 
+  it('edits the query pace: rate, requests at once and the timeout in seconds (sent in ms)', async () => {
+    const m1 = merchant();
+    const fns = install({ 'merchants:list': () => ok([m1]), 'merchants:save': (req: unknown) => ok({ ...m1, ...(req as object) }) });
+    render(<MerchantsPage lang="zh-CN" />);
+    await openEditor();
+    // The section is folded but rendered: it starts at the merchant's own pace.
+    expect((screen.getByLabelText('每秒请求上限') as HTMLInputElement).value).toBe('5');
+    expect((screen.getByLabelText('单次请求超时（秒）') as HTMLInputElement).value).toBe('15');
+    fireEvent.click(screen.getByText('查询速度'));
+    fireEvent.change(screen.getByLabelText('每秒请求上限'), { target: { value: '50' } });
+    fireEvent.change(screen.getByLabelText('单次请求超时（秒）'), { target: { value: '30' } });
+    fireEvent.click(screen.getByRole('button', { name: cjk('保存') }));
+    await waitFor(() => expect(fns['merchants:save']).toBeDefined());
+    await waitFor(() => expect(fns['merchants:save']!.mock.calls.length).toBe(1));
+    expect(fns['merchants:save']!.mock.calls[0]![0]).toMatchObject({ id: 'm1', requestsPerSecond: 50, concurrency: 2, timeoutMs: 30_000 });
+  });
+
   it('imports a key file from a pasted path and explains a refusal in Chinese', async () => {
     const m1 = merchant();
     let attempts = 0;
