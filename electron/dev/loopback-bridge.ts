@@ -61,6 +61,9 @@ export function bridgeScript(token: string): string {
     listeners.set(event, set);
     return () => set.delete(listener);
   };
+  // A browser never tells a page where a dropped file lives; tests give their File objects a
+  // \`path\` (as Electron's File once had) where the preload asks webUtils.getPathForFile.
+  api.pathForFile = (file) => (file !== null && typeof file === 'object' && typeof file.path === 'string' ? file.path : '');
   Object.defineProperty(window, 'wxrecon', { value: Object.freeze(api), writable: false, configurable: false });
 })();`;
 }

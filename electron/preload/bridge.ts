@@ -10,6 +10,8 @@ export interface BridgeTransport {
   invoke(channel: string, payload: unknown): Promise<unknown>;
   /** Subscribes to one event; returns the unsubscribe. */
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  /** The path of a dropped file (webUtils.getPathForFile in the preload). */
+  pathForFile?(file: object): string;
 }
 
 export function buildBridge(transport: BridgeTransport): WxreconApi {
@@ -21,6 +23,14 @@ export function buildBridge(transport: BridgeTransport): WxreconApi {
   api.on = (event: string, listener: (payload: unknown) => void) => {
     if (!known.has(event)) throw new Error(`unknown event: ${event}`);
     return transport.subscribe(event, (payload) => listener(payload));
+  };
+  api.pathForFile = (file: object) => {
+    try {
+      return transport.pathForFile?.(file) ?? '';
+    } catch {
+      // Not a File (getPathForFile throws): no path rather than an error in the page.
+      return '';
+    }
   };
   return Object.freeze(api) as unknown as WxreconApi;
 }

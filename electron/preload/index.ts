@@ -1,7 +1,7 @@
 /**
  * The preload (sandboxed, bundled): exposes the bridge as `window.wxrecon` and nothing else.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { buildBridge } from './bridge.ts';
 
 contextBridge.exposeInMainWorld(
@@ -14,5 +14,6 @@ contextBridge.exposeInMainWorld(
       ipcRenderer.on(event, wrapped);
       return () => void ipcRenderer.removeListener(event, wrapped);
     },
+    pathForFile: (file) => webUtils.getPathForFile(file as File),
   }),
 );

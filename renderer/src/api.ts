@@ -42,3 +42,9 @@ export async function call<C extends Channel>(channel: C, request: Request<C>): 
 export function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
   return window.wxrecon?.on(event, listener) ?? (() => undefined);
 }
+
+/** Where a dropped file lives on disk, or null (not a file from the system, or no app around). */
+export function pathForFile(file: File): string | null {
+  const path = window.wxrecon?.pathForFile(file) ?? '';
+  return path === '' ? null : path;
+}

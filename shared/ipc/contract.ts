@@ -317,4 +317,9 @@ export type WxreconApi = {
   [C in Channel]: (request: Request<C>) => Promise<import('./result.ts').Result<Response<C>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Where a file dropped on the window lives (Electron's webUtils.getPathForFile): the page gets
+   * a File, never its path, and main reads files by path. Empty for anything not a dropped file.
+   */
+  pathForFile(file: object): string;
 };

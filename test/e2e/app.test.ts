@@ -180,6 +180,51 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
     }
   });
 
+  it('bills and ledgers dropped together are each recognised and listed where they belong', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      const bill = join(dir, 'dropped-bill.csv');
+      writeFileSync(bill, demoBillCsv());
+      const ledger = join(dir, 'dropped-ledger.csv');
+      writeFileSync(ledger, demoLedgerCsv());
+      const notes = join(dir, 'notes.txt');
+      writeFileSync(notes, 'Dear team,\nplease find the figures attached.\n'.repeat(40));
+      await page.goto(`${app.bridge.url}/#/new`);
+      await page.getByTestId('drop-hint').waitFor();
+      // What a drop from the file manager delivers: File objects (their paths as the preload would give them).
+      await page.getByTestId('drop-zone').evaluate((zone, paths) => {
+        // The page's own DOM classes (these tests compile without the DOM library).
+        const dom = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(file: object): void } };
+          File: new (parts: string[], name: string) => object;
+          DragEvent: new (type: string, init: object) => object;
+        };
+        const transfer = new dom.DataTransfer();
+        for (const path of paths) {
+          const file = new dom.File(['x'], path.split('/').pop()!);
+          Object.defineProperty(file, 'path', { value: path });
+          transfer.items.add(file);
+        }
+        const target = zone as unknown as { dispatchEvent(e: object): boolean };
+        target.dispatchEvent(new dom.DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, [ledger, bill, notes]);
+      await page.locator('tr', { hasText: 'dropped-bill.csv' }).getByText('交易账单').waitFor();
+      await page.locator('tr', { hasText: 'dropped-ledger.csv' }).getByText('商户台账').waitFor();
+      // Not a bill nor a ledger: listed with the ledgers (to be mapped, or removed), and the run waits.
+      await page.locator('tr', { hasText: 'notes.txt' }).getByText('无法识别').waitFor();
+      expect(await page.getByTestId('run').isDisabled()).toBe(true);
+      await shot(page, '15-import-dropped');
+      await page.locator('tr', { hasText: 'notes.txt' }).getByRole('button', { name: /删\s?除/ }).click();
+      await page.getByTestId('run').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('a query run paused, cancelled and started again finishes without asking twice', async () => {
     const app = await openApp({ slowDemo: true });
     const { page } = app;

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Collapse, Form, Input, InputNumber, Progress, Segmented, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { FileSummary, MerchantSummary, TextEncoding } from '../../../shared/ipc/contract.ts';
-import { call } from '../api.ts';
+import { call, pathForFile } from '../api.ts';
 import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
 import { phaseText } from '../i18n.ts';
@@ -54,6 +54,11 @@ interface Picked {
 /** Text files may have their encoding chosen; spreadsheets, UTF-16 and BOM-marked files say theirs. */
 export function encodingChoosable(s: FileSummary | null): boolean {
   return s !== null && (s.format === 'csv' || s.format === 'tsv' || s.format === 'csv.gz') && (s.encoding === null || s.encoding === 'utf-8' || s.encoding === 'gb18030');
+}
+
+/** Where a dropped file goes: bills of any kind (a wrong kind is then said), ledgers and what is not recognised (to be mapped). */
+export function roleOf(kind: FileSummary['kind']): Role {
+  return kind === 'trade-bill' || kind === 'fund-flow-bill' || kind === 'personal-bill' ? 'bill' : 'ledger';
 }
 
 /** The encodings chosen, by path, as the main process takes them. */
@@ -146,6 +151,25 @@ export function ImportPage() {
     }
   };
 
+  /** Files dropped on the page: read first, then listed as bills or ledgers by what they are. */
+  const [dragging, setDragging] = useState(false);
+  const drop = async (dropped: File[]) => {
+    setDragging(false);
+    const found = dropped.map((f) => pathForFile(f));
+    const fresh = [...new Set(found.filter((p): p is string => p !== null))].filter((p) => !files.some((f) => f.path === p));
+    if (found.some((p) => p === null)) setError(t.dropNoPath);
+    if (fresh.length === 0) return;
+    try {
+      const summaries = await call('files:inspect', { paths: fresh, ...(mapping !== null ? { mapping } : {}) });
+      setFiles((old) => [
+        ...old,
+        ...summaries.filter((s) => !old.some((f) => f.path === s.path)).map((s) => ({ role: roleOf(s.kind), path: s.path, summary: s, error: s.error?.message ?? null, encoding: null })),
+      ]);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
   const pick = async (role: Role) => {
     try {
       const r = await call('files:pick', { purpose: role, multiple: true });
@@ -224,7 +248,24 @@ export function ImportPage() {
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}>{t.newRecon}</Typography.Title>
       {error !== null && <Alert type="error" showIcon message={t.error} description={error} closable onClose={() => setError(null)} />}
-      <Card>
+      <Card
+        onDragOver={(e) => {
+          if (!e.dataTransfer.types.includes('Files')) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={(e) => {
+          e.preventDefault();
+          void drop([...e.dataTransfer.files]);
+        }}
+        style={dragging ? { outline: '2px dashed #07c160', outlineOffset: -2 } : undefined}
+        data-testid="drop-zone"
+      >
+        <Typography.Paragraph type="secondary" style={{ marginTop: 0 }} data-testid="drop-hint">{t.dropHere}</Typography.Paragraph>
         <Form layout="vertical">
           <Form.Item label={t.bills} required>
             <Space direction="vertical" style={{ width: '100%' }}>
@@ -243,7 +284,8 @@ export function ImportPage() {
           size="small"
           rowKey="path"
           pagination={false}
-          dataSource={files}
+          // Bills first, then ledgers, each in the order added (a drop brings both at once).
+          dataSource={[...files.filter((f) => f.role === 'bill'), ...files.filter((f) => f.role === 'ledger')]}
           locale={{ emptyText: ' ' }}
           expandable={{
             rowExpandable: (f) => (f.summary?.firstRows?.length ?? 0) > 0,
@@ -254,7 +296,7 @@ export function ImportPage() {
           columns={[
             { title: t.name, key: 'name', render: (_, f) => <Tooltip title={f.path}><span>{f.summary?.name ?? f.path.split(/[\\/]/).pop()}</span></Tooltip> },
             { title: t.kind, key: 'kind', render: (_, f) => (f.summary === null ? (f.error ? '—' : t.loading) : <Tag color={wrongKind(f) ? 'red' : 'blue'}>{kindText(f.summary)}</Tag>) },
-            { title: t.billType, key: 'bt', render: (_, f) => f.summary?.billType ?? '—' },
+            { title: <span style={{ whiteSpace: 'nowrap' }}>{t.billType}</span>, key: 'bt', render: (_, f) => f.summary?.billType ?? '—' },
             { title: t.layout, key: 'layout', render: (_, f) => f.summary?.layout ?? '—' },
             {
               title: t.encoding, key: 'enc', render: (_, f) => (
@@ -274,14 +316,15 @@ export function ImportPage() {
                 </Space>
               ),
             },
-            { title: t.rows, key: 'rows', align: 'right', render: (_, f) => f.summary?.rows.toLocaleString() ?? '—' },
+            { title: <span style={{ whiteSpace: 'nowrap' }}>{t.rows}</span>, key: 'rows', align: 'right', render: (_, f) => (f.summary === null || f.summary.kind === 'unknown' ? '—' : f.summary.rows.toLocaleString()) },
             { title: t.dateRange, key: 'dates', render: (_, f) => (f.summary?.dateRange ? (f.summary.dateRange[0] === f.summary.dateRange[1] ? f.summary.dateRange[0] : `${f.summary.dateRange[0]} – ${f.summary.dateRange[1]}`) : '—') },
-            { title: t.integrity, key: 'int', render: (_, f) => (f.summary === null ? '—' : <Tag color={{ ok: 'green', mismatch: 'red', 'no-summary': 'default' }[f.summary.integrity]}>{{ ok: t.integrityOk, mismatch: t.integrityMismatch, 'no-summary': t.integrityNone }[f.summary.integrity]}</Tag>) },
+            { title: t.integrity, key: 'int', render: (_, f) => (f.summary === null || f.summary.kind === 'unknown' ? '—' : <Tag color={{ ok: 'green', mismatch: 'red', 'no-summary': 'default' }[f.summary.integrity]}>{{ ok: t.integrityOk, mismatch: t.integrityMismatch, 'no-summary': t.integrityNone }[f.summary.integrity]}</Tag>) },
             {
               title: t.warnings, key: 'warn', render: (_, f) => (
                 <Space direction="vertical" size={0}>
                   {f.error !== null && <Typography.Text type="danger">{f.error}</Typography.Text>}
-                  {groupWarnings(f.summary?.warnings ?? []).map((w) => (
+                  {/* A file that cannot be used says why once, as its error, not again as a warning. */}
+                  {groupWarnings((f.summary?.warnings ?? []).filter((w) => w.code !== f.summary?.error?.code)).map((w) => (
                     <Typography.Text key={w.code} type="warning" data-testid="file-warning">{w.message}{warningWhere(w, lang)}</Typography.Text>
                   ))}
                 </Space>
