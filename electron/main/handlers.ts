@@ -194,7 +194,7 @@ export function createMainServices(deps: MainDeps): MainServices {
     },
     'workspaces:items': async (r) => workspaces.items(r),
     'workspaces:resolve': async (r) => workspaces.resolve(r.id, r.keys, { status: r.status, decision: r.decision, note: r.note, by: r.by }),
-    'workspaces:export': async (r) => workspaces.exportReport(r.id, r.path, r.lang),
+    'workspaces:export': async (r) => workspaces.exportReport(r.id, r.path, r.lang, r.view),
     'workspaces:in-transit': async () => workspaces.inTransit(),
     'workspaces:delete': async (r) => ({ deleted: workspaces.remove(r.id) }),
 

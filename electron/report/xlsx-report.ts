@@ -19,12 +19,29 @@ import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
 import { CATEGORIES } from '../../shared/recon/types.ts';
 import type { Category, ReconcileItem, ReconcileReport } from '../../shared/recon/types.ts';
 import { ZipWriter } from './zip-writer.ts';
+import { isoToBeijing } from '../../shared/import/time.ts';
 import { STATE_UPDATE_COLUMNS, type StateUpdate } from '../../shared/recon/state-updates.ts';
 
 type Lang = 'zh-CN' | 'en';
 
+/** A decision on an item, as the app records it (workspace exports only). */
+export interface ReportDecision {
+  status: 'open' | 'in-progress' | 'resolved';
+  decision: string | null;
+  note: string;
+  by: string;
+  atIso: string;
+}
+
 export interface XlsxReportOptions {
   lang: Lang;
+  /**
+   * From the app: each item's current decision (aligned with report.items; null when none), shown
+   * in five more detail columns, and every decision ever recorded, in a sheet of its own.
+   */
+  decisions?: { current: readonly (ReportDecision | null)[]; log: readonly (ReportDecision & { outTradeNo: string | null; key: string })[] };
+  /** What part of the result this is, when not all of it (the filters of the view exported). */
+  scope?: string;
 }
 
 /** Bytes of sheet XML gathered into one chunk for deflate; between chunks the event loop turns. */
@@ -62,6 +79,11 @@ const TEXT = {
     matched: '一致（已匹配）',
     itemsTotal: '差异合计',
     extraHeaders: ['实时查询时间', '查询请求号'],
+    decisionHeaders: ['处理状态', '处理决定', '处理说明', '处理人', '处理时间'],
+    statuses: { open: '未处理', 'in-progress': '处理中', resolved: '已处理' },
+    logSheet: '处理记录',
+    logHeaders: ['商户订单号', '差异键', '处理状态', '处理决定', '处理说明', '处理人', '处理时间'],
+    scope: '导出范围',
   },
   en: {
     summarySheet: 'Summary',
@@ -94,6 +116,11 @@ const TEXT = {
     matched: 'Matched',
     itemsTotal: 'All discrepancies',
     extraHeaders: ['live_queried_at', 'live_request_id'],
+    decisionHeaders: ['resolution_status', 'decision', 'decision_note', 'decided_by', 'decided_at'],
+    statuses: { open: 'open', 'in-progress': 'in progress', resolved: 'resolved' },
+    logSheet: 'Decision log',
+    logHeaders: ['out_trade_no', 'item_key', 'resolution_status', 'decision', 'decision_note', 'decided_by', 'decided_at'],
+    scope: 'Scope',
   },
 } as const;
 
@@ -286,7 +313,7 @@ function categoryLabel(category: string, lang: Lang): string {
 }
 
 /** The summary sheet's rows as [cells, styles]. */
-function summaryRows(report: ReconcileReport, lang: Lang): [Cell[], number[]][] {
+function summaryRows(report: ReconcileReport, lang: Lang, scope?: string): [Cell[], number[]][] {
   const t = TEXT[lang];
   const { summary, meta } = report;
   const rows: [Cell[], number[]][] = [];
@@ -308,6 +335,7 @@ function summaryRows(report: ReconcileReport, lang: Lang): [Cell[], number[]][] 
   }
   add([t.crossDay, summary.settings.crossDayWindowMinutes]);
   add([t.tolerance, yuan(summary.settings.amountToleranceFen)], money(2));
+  if (scope !== undefined) add([t.scope, scope], [S_BOLD, S_BOLD]);
   add([]);
 
   if (meta !== undefined) {
@@ -384,14 +412,25 @@ function detailValues(item: ReconcileItem, lang: Lang): Cell[] {
 const DETAIL_WIDTHS = [16, 34, 31, 14, 14, 12, 12, 16, 14, 14, 20, 20, 60, 26, 26, 36];
 const DETAIL_STYLES = [S_PLAIN, S_TEXT, S_TEXT, S_MONEY, S_MONEY, S_PLAIN, S_PLAIN, S_PLAIN, S_MONEY, S_MONEY, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_TEXT];
 
+/** A decision's five cells (status, decision, note, by, at in Beijing time, as the app shows it). */
+function decisionValues(d: ReportDecision | null, lang: Lang): Cell[] {
+  if (d === null) return [TEXT[lang].statuses.open, null, null, null, null];
+  return [TEXT[lang].statuses[d.status], d.decision, d.note === '' ? null : d.note, d.by === '' ? null : d.by, isoToBeijing(d.atIso)];
+}
+const DECISION_WIDTHS = [10, 18, 40, 12, 20];
+const DECISION_STYLES = [S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN, S_PLAIN];
+
 /** The detail sheet's rows as UTF-8 chunks, handed on as each chunk fills. */
-async function* detailRows(report: ReconcileReport, lang: Lang): AsyncGenerator<Buffer> {
+async function* detailRows(report: ReconcileReport, lang: Lang, decisions?: XlsxReportOptions['decisions']): AsyncGenerator<Buffer> {
   const w = new XmlBytes();
-  const headers = [...csvHeaders(report, lang), ...TEXT[lang].extraHeaders];
+  const headers = [...csvHeaders(report, lang), ...TEXT[lang].extraHeaders, ...(decisions ? TEXT[lang].decisionHeaders : [])];
   writeRow(w, 1, headers, headers.map(() => S_BOLD));
+  const styles = decisions ? [...DETAIL_STYLES, ...DECISION_STYLES] : DETAIL_STYLES;
   let row = 1;
-  for (const item of report.items) {
-    writeRow(w, ++row, detailValues(item, lang), DETAIL_STYLES);
+  for (const [k, item] of report.items.entries()) {
+    const values = detailValues(item, lang);
+    if (decisions) values.push(...decisionValues(decisions.current[k] ?? null, lang));
+    writeRow(w, ++row, values, styles);
     // The consumer (deflate, then the file) takes each chunk on a later turn of the event loop,
     // so the Electron main process keeps answering the window while this runs.
     for (const chunk of w.take()) yield chunk;
@@ -483,13 +522,29 @@ export async function writeXlsxReport(path: string, report: ReconcileReport, opt
   const { lang } = options;
   const t = TEXT[lang];
   const summary = new XmlBytes();
-  summaryRows(report, lang).forEach(([cells, styles], i) => writeRow(summary, i + 1, cells, styles));
+  summaryRows(report, lang, options.scope).forEach(([cells, styles], i) => writeRow(summary, i + 1, cells, styles));
+  const { decisions } = options;
+  const sheets: WorkbookSheet[] = [
+    { name: t.summarySheet, spec: { widths: [34, 40, 18, 18, 12, 12, 12, 12, 12, 12, 68], selected: true }, rows: summary.take(true) },
+    {
+      name: t.detailSheet,
+      spec: decisions
+        ? { widths: [...DETAIL_WIDTHS, ...DECISION_WIDTHS], columnStyles: [...DETAIL_STYLES, ...DECISION_STYLES], header: { lastRow: report.items.length + 1 } }
+        : { widths: DETAIL_WIDTHS, columnStyles: DETAIL_STYLES, header: { lastRow: report.items.length + 1 } },
+      rows: detailRows(report, lang, decisions),
+    },
+  ];
+  if (decisions) {
+    // Every decision as recorded, oldest first: the trail an auditor follows.
+    const log = new XmlBytes();
+    const logStyles = [S_TEXT, S_TEXT, ...DECISION_STYLES];
+    writeRow(log, 1, [...t.logHeaders], t.logHeaders.map(() => S_BOLD));
+    decisions.log.forEach((d, i) => writeRow(log, i + 2, [d.outTradeNo, d.key, ...decisionValues(d, lang)], logStyles));
+    sheets.push({ name: t.logSheet, spec: { widths: [34, 40, ...DECISION_WIDTHS], columnStyles: logStyles, header: { lastRow: decisions.log.length + 1 } }, rows: log.take(true) });
+  }
   await writeWorkbook(
     path,
-    [
-      { name: t.summarySheet, spec: { widths: [34, 40, 18, 18, 12, 12, 12, 12, 12, 12, 68], selected: true }, rows: summary.take(true) },
-      { name: t.detailSheet, spec: { widths: DETAIL_WIDTHS, columnStyles: DETAIL_STYLES, header: { lastRow: report.items.length + 1 } }, rows: detailRows(report, lang) },
-    ],
+    sheets,
     { title: t.title, creator: report.meta?.tool ?? 'wxrecon', created: report.meta?.generatedAt ?? new Date(0).toISOString(), lang },
   );
 }

@@ -204,6 +204,10 @@ export const ItemQuerySchema = z.object({
   sort: z.enum(['category', 'amount-desc', 'amount-asc', 'time-asc', 'time-desc']).default('category'),
 });
 
+/** What the discrepancy table shows: its filters and order (an export of the current view). */
+export const ItemViewSchema = ItemQuerySchema.pick({ categories: true, statuses: true, search: true, sort: true }).strict();
+export type ItemView = z.input<typeof ItemViewSchema>;
+
 export const InTransitSchema = z.object({
   key: z.string(),
   outTradeNo: z.string(),
@@ -269,7 +273,8 @@ export const channels = {
     request: z.object({ id: Id, keys: z.array(z.string()).min(1).max(1_000_000), status: ResolutionStatusSchema, decision: z.string().max(100).nullable().default(null), note: z.string().max(2000).default(''), by: z.string().max(100).default('') }).strict(),
     response: z.object({ updated: z.number().int(), locked: z.number().int() }),
   },
-  'workspaces:export': { request: z.object({ id: Id, path: FilePath, lang: Lang.default('zh-CN') }).strict(), response: z.object({ path: FilePath, sizeBytes: z.number().int() }) },
+  /** The report as .xlsx, with the decisions and their log; only the items of `view` (the table's filters) when given. */
+  'workspaces:export': { request: z.object({ id: Id, path: FilePath, lang: Lang.default('zh-CN'), view: ItemViewSchema.optional() }).strict(), response: z.object({ path: FilePath, sizeBytes: z.number().int() }) },
   'workspaces:in-transit': { request: Empty, response: z.array(InTransitSchema) },
   'workspaces:delete': { request: ById, response: z.object({ deleted: z.boolean() }) },
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
 import { startLoopbackBridge, type LoopbackBridge } from '../../electron/dev/loopback-bridge.ts';
 import { createMainServices, type MainServices } from '../../electron/main/handlers.ts';
 import { runReconcileJob } from '../../electron/main/workspace/reconcile-job.ts';
@@ -122,7 +123,24 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await page.getByTestId('export-write').click();
       await page.getByTestId('export-done').waitFor({ timeout: 30_000 });
       expect(existsSync(out)).toBe(true);
+      // The search above is the current view: exported alone, it says so.
+      await page.getByTestId('export-scope').getByText('仅当前视图').click();
+      const viewOut = join(dir, '演示对账报告-视图.xlsx');
+      await page.getByTestId('export-path').fill(viewOut);
+      await page.getByTestId('export-write').click();
+      await page.getByTestId('export-done').getByText('视图').waitFor({ timeout: 30_000 });
       await shot(page, '05-export');
+      const detailOrders = async (file: string) => {
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.readFile(file);
+        return { orders: (book.getWorksheet('差异明细')!.getColumn(2).values as unknown[]).slice(2).map(String), sheets: book.worksheets.map((w) => w.name), summary: JSON.stringify(book.getWorksheet('汇总')!.getSheetValues()) };
+      };
+      const whole = await detailOrders(out);
+      expect(whole.orders).toHaveLength(6);
+      expect(whole.sheets).toEqual(['汇总', '差异明细', '处理记录']);
+      const view = await detailOrders(viewOut);
+      expect(view.orders).toEqual(['DEMO-1011']);
+      expect(view.summary).toContain('当前视图（搜索：DEMO-1011），1 / 6 条');
 
       // Home lists the workspace and what is in transit.
       await page.goto(`${app.bridge.url}/#/`);

@@ -18,7 +18,7 @@ import { closeOrder, queryOrder, queryOrderForRecon } from '../../wechatpay/clie
 import type { MerchantProfile } from '../../wechatpay/profile.ts';
 import { Workspace, type InputFile, type InTransit, type ItemQuery, type WorkspaceSettings } from './store.ts';
 import type { ReconcileJobInput, ReconcileJobProgress, ReconcileJobResult } from './reconcile-job.ts';
-import type { ExportJobInput } from './export-job.ts';
+import type { ExportJobInput, ExportView } from './export-job.ts';
 
 /** Categories whose verdict a live trade state can settle (as `reconcile --query`). */
 const LIVE_SETTLES: ReadonlySet<string> = new Set(['status-mismatch', 'missing-in-bill', 'missing-in-ledger', 'cross-day', 'refund-mismatch']);
@@ -175,9 +175,9 @@ export class WorkspaceService {
   }
 
   /** Writes the report (.xlsx) on a worker: a big report never holds up the main process. */
-  async exportReport(id: string, path: string, lang: Lang): Promise<{ path: string; sizeBytes: number }> {
+  async exportReport(id: string, path: string, lang: Lang, view?: ExportView): Promise<{ path: string; sizeBytes: number }> {
     this.detail(id);
-    return this.runExport({ root: this.root, id, path, lang, generatedAtIso: this.now().toISOString() });
+    return this.runExport({ root: this.root, id, path, lang, generatedAtIso: this.now().toISOString(), ...(view !== undefined ? { view } : {}) });
   }
 
   // ---- Live queries: a job per workspace, pausable, cancellable, resumable from its journal.

@@ -404,6 +404,11 @@ export class Workspace {
     });
   }
 
+  /** Every decision recorded, oldest first, with its item's order number (null once the item is gone). */
+  decisionLog(): (Resolution & { key: string; outTradeNo: string | null })[] {
+    return (this.prepared('SELECT l.key, i.out_trade_no AS outTradeNo, l.status, l.decision, l.note, l.by, l.at AS atIso FROM resolution_log l LEFT JOIN items i ON i.key = l.key ORDER BY l.id').all() as unknown as (Resolution & { key: string; outTradeNo: string | null })[]).map((r) => ({ ...r }));
+  }
+
   history(key: string): Resolution[] {
     return (this.prepared('SELECT status, decision, note, by, at AS atIso FROM resolution_log WHERE key = ? ORDER BY id').all(key) as unknown as Resolution[]).map((r) => ({ ...r }));
   }

@@ -7,13 +7,14 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Popconfirm, Progress, Radio, Row, Select, Space, Statistic, Tabs, Tag, Timeline, Typography } from 'antd';
-import type { ItemRow, ResolutionStatus, WorkspaceDetail } from '../../../shared/ipc/contract.ts';
+import type { ItemRow, ItemView, ResolutionStatus, WorkspaceDetail } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem, ReconcileSummary } from '../../../shared/recon/types.ts';
 import { CATEGORIES } from '../../../shared/recon/types.ts';
 import { call, on } from '../api.ts';
 import { useUi } from '../context.ts';
 import { format, type Messages } from '../i18n.ts';
 import { formatFen } from '../format.ts';
+import { isoToBeijing } from '../../../shared/import/time.ts';
 import { go } from '../router.ts';
 import { VirtualTable, type VirtualColumn } from '../components/VirtualTable.tsx';
 import { CATEGORY_TEXT, ACTION_TEXT } from '../labels.ts';
@@ -34,6 +35,7 @@ export function WorkspacePage(props: { id: string; tab: 'items' | 'summary' | 'e
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [query, setQuery] = useState<{ done: number; total: number; failed: number; rate: number; eta: number | null; paused: boolean } | null>(null);
+  const [view, setView] = useState<View>(ALL_ITEMS);
 
   useEffect(() => {
     let live = true;
@@ -104,27 +106,43 @@ export function WorkspacePage(props: { id: string; tab: 'items' | 'summary' | 'e
         activeKey={props.tab}
         onChange={(k) => go({ page: 'workspace', id: props.id, tab: k as 'items' | 'summary' | 'export' })}
         items={[
-          { key: 'items', label: t.discrepancies, children: <Items id={props.id} version={version} onChanged={() => setVersion((v) => v + 1)} /> },
+          { key: 'items', label: t.discrepancies, children: <Items id={props.id} version={version} onChanged={() => setVersion((v) => v + 1)} view={view} onView={setView} /> },
           { key: 'summary', label: t.summary, children: summary === null ? <Empty /> : <SummaryView summary={summary} detail={detail} /> },
-          { key: 'export', label: t.export, children: <ExportView id={props.id} name={detail.name} /> },
+          { key: 'export', label: t.export, children: <ExportView id={props.id} name={detail.name} view={view} version={version} /> },
         ]}
       />
     </Space>
   );
 }
 
-function Items(props: { id: string; version: number; onChanged: () => void }) {
+/** What the discrepancy table shows. */
+interface View {
+  categories: string[];
+  statuses: ResolutionStatus[];
+  search: string;
+  sort: Sort;
+}
+const ALL_ITEMS: View = { categories: [], statuses: [], search: '', sort: 'category' };
+
+/** The view as the main process takes it (empty filters left out). */
+export function viewRequest(v: View): ItemView {
+  return { sort: v.sort, ...(v.categories.length > 0 ? { categories: v.categories as ItemRow['category'][] } : {}), ...(v.statuses.length > 0 ? { statuses: v.statuses } : {}), ...(v.search.trim() !== '' ? { search: v.search.trim() } : {}) };
+}
+
+function Items(props: { id: string; version: number; onChanged: () => void; view: View; onView: (v: View) => void }) {
   const { t, lang } = useUi();
-  const [categories, setCategories] = useState<string[]>([]);
-  const [statuses, setStatuses] = useState<ResolutionStatus[]>([]);
-  const [search, setSearch] = useState('');
-  const [sort, setSort] = useState<Sort>('category');
+  // The view (filters and order) lives in the page, so the export tab can write what the table shows.
+  const { categories, statuses, search, sort } = props.view;
+  const setCategories = (v: string[]) => props.onView({ ...props.view, categories: v });
+  const setStatuses = (v: ResolutionStatus[]) => props.onView({ ...props.view, statuses: v });
+  const setSearch = (v: string) => props.onView({ ...props.view, search: v });
+  const setSort = (v: Sort) => props.onView({ ...props.view, sort: v });
   const [total, setTotal] = useState<number | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [active, setActive] = useState<ItemRow | null>(null);
   const [bulk, setBulk] = useState(false);
   const searchBox = useRef<{ focus: () => void } | null>(null);
-  const filter = useMemo(() => ({ id: props.id, sort, ...(categories.length > 0 ? { categories: categories as ItemRow['category'][] } : {}), ...(statuses.length > 0 ? { statuses } : {}), ...(search.trim() !== '' ? { search: search.trim() } : {}) }), [props.id, sort, categories, statuses, search]);
+  const filter = useMemo(() => ({ id: props.id, ...viewRequest(props.view) }), [props.id, props.view]);
   const resetKey = JSON.stringify(filter) + props.version;
 
   useEffect(() => {
@@ -254,9 +272,9 @@ function ItemDrawer(props: { id: string; row: ItemRow; onClose: () => void; onSa
             ])}</Col>
           </Row>
           {item.live?.tradeState === 'NOTPAY' && item.outTradeNo !== null && <CloseOrder id={props.id} outTradeNo={item.outTradeNo} onDone={props.onSaved} />}
-          {(data?.history.length ?? 0) > 0 && <Timeline items={data!.history.map((h) => ({ children: `${h.atIso.replace('T', ' ').slice(0, 19)} ${h.by} ${statusText(t, h.status)}${h.decision ? ` · ${h.decision}` : ''}${h.note ? `：${h.note}` : ''}` }))} />}
+          {(data?.history.length ?? 0) > 0 && <Timeline items={data!.history.map((h) => ({ children: `${isoToBeijing(h.atIso)} ${h.by} ${statusText(t, h.status)}${h.decision ? ` · ${h.decision}` : ''}${h.note ? `：${h.note}` : ''}` }))} />}
           {locked ? (
-            <Alert type="success" showIcon message={format(t.lockedBy, { by: props.row.resolution!.by || '—', at: props.row.resolution!.atIso.replace('T', ' ').slice(0, 19) })} description={props.row.resolution!.note} />
+            <Alert type="success" showIcon message={format(t.lockedBy, { by: props.row.resolution!.by || '—', at: isoToBeijing(props.row.resolution!.atIso) })} description={props.row.resolution!.note} />
           ) : (
             <ResolveForm id={props.id} keys={[props.row.key]} initial={props.row.resolution?.status ?? 'open'} onSaved={props.onSaved} />
           )}
@@ -410,17 +428,31 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
   );
 }
 
-function ExportView(props: { id: string; name: string }) {
+function ExportView(props: { id: string; name: string; view: View; version: number }) {
   const { t, lang } = useUi();
   const [path, setPath] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const filtered = JSON.stringify(viewRequest(props.view)) !== JSON.stringify(viewRequest({ ...ALL_ITEMS, sort: props.view.sort }));
+  const [scope, setScope] = useState<'all' | 'view'>('all');
+  const [counts, setCounts] = useState<{ all: number; view: number } | null>(null);
+  useEffect(() => {
+    let live = true;
+    Promise.all([
+      call('workspaces:items', { id: props.id, offset: 0, limit: 1 }),
+      call('workspaces:items', { id: props.id, ...viewRequest(props.view), offset: 0, limit: 1 }),
+    ]).then(([a, v]) => live && setCounts({ all: a.total, view: v.total }), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [props.id, props.view, props.version]);
+  const useView = filtered && scope === 'view';
   const write = async (target: string) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await call('workspaces:export', { id: props.id, path: target, lang });
+      const r = await call('workspaces:export', { id: props.id, path: target, lang, ...(useView ? { view: viewRequest(props.view) } : {}) });
       setDone(format(t.exported, { path: r.path }));
     } catch (e) {
       setError((e as Error).message);
@@ -429,12 +461,19 @@ function ExportView(props: { id: string; name: string }) {
     }
   };
   const pick = async () => {
-    const r = await call('files:pick', { purpose: 'report', multiple: false, defaultName: `${props.name}.xlsx` }).catch(() => ({ paths: [] as string[] }));
+    const r = await call('files:pick', { purpose: 'report', multiple: false, defaultName: `${props.name}${useView ? t.viewSuffix : ''}.xlsx` }).catch(() => ({ paths: [] as string[] }));
     if (r.paths[0] !== undefined) await write(r.paths[0]);
   };
   return (
     <Card size="small" title={t.exportReport}>
       <Space direction="vertical" style={{ width: '100%' }}>
+        <Radio.Group value={useView ? 'view' : 'all'} onChange={(e) => setScope(e.target.value as 'all' | 'view')} data-testid="export-scope"
+          options={[
+            { value: 'all', label: format(t.exportAll, { n: counts?.all.toLocaleString() ?? '…' }) },
+            { value: 'view', label: format(t.exportView, { n: counts?.view.toLocaleString() ?? '…' }), disabled: !filtered },
+          ]} />
+        {!filtered && <Typography.Text type="secondary">{t.exportViewHint}</Typography.Text>}
+        <Typography.Text type="secondary">{t.exportContents}</Typography.Text>
         <Space.Compact style={{ width: '100%', maxWidth: 720 }}>
           <Button type="primary" onClick={pick} loading={busy} data-testid="export-pick">{t.exportReport}</Button>
           <Input placeholder={t.pathPlaceholder} value={path} onChange={(e) => setPath(e.target.value)} data-testid="export-path" />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beijingToIso, parseBeijingTime } from '../../../shared/import/time.ts';
+import { beijingToIso, isoToBeijing, parseBeijingTime } from '../../../shared/import/time.ts';
 
 describe('parseBeijingTime', () => {
   it.each([
@@ -20,5 +20,19 @@ describe('parseBeijingTime', () => {
   });
   it('formats for reports', () => {
     expect(beijingToIso('2026-11-26 23:59:58')).toBe('2026-11-26T23:59:58+08:00');
+  });
+});
+
+describe('isoToBeijing', () => {
+  it('shows an instant as Beijing wall time, across midnight and from any offset', () => {
+    expect(isoToBeijing('2026-11-26T16:30:05.123Z')).toBe('2026-11-27 00:30:05');
+    expect(isoToBeijing('2026-11-27T00:00:03+08:00')).toBe('2026-11-27 00:00:03');
+    expect(isoToBeijing('2026-02-28T23:00:00-05:00')).toBe('2026-03-01 12:00:00');
+  });
+
+  it('leaves what is not an instant as it is', () => {
+    expect(isoToBeijing('2026-11-27 09:00:00')).toBe('2026-11-27 09:00:00');
+    expect(isoToBeijing('yesterday')).toBe('yesterday');
+    expect(isoToBeijing('')).toBe('');
   });
 });

@@ -152,6 +152,46 @@ describe('workspaces', () => {
     for (const o of ['DEMO-1004', 'DEMO-1008', 'DEMO-1009']) expect(text).toContain(o);
   });
 
+  it('exports the decisions with their log, and the current view alone when asked, saying so', async () => {
+    const s = service(join(dir, 'v'));
+    const ws = await s.create({ name: 'x', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    await s.reconcile(ws.id, 'zh-CN', () => undefined);
+    s.resolve(ws.id, ['DEMO-1008'], { status: 'in-progress', decision: null, note: '', by: '王出纳' });
+    s.resolve(ws.id, ['DEMO-1008'], { status: 'resolved', decision: '更正台账', note: '台账少录 8 元', by: '张会计' });
+    // Every row as wide as the widest (exceljs leaves trailing empty cells out).
+    const rowsOf = (sheet: ExcelJS.Worksheet) => {
+      const rows = (sheet.getSheetValues() as unknown[][]).filter(Boolean);
+      const width = Math.max(...rows.map((r) => r.length)) - 1;
+      return rows.map((r) => Array.from({ length: width }, (_, i) => r[i + 1]).map((c) => (c === undefined || c === null ? null : String(c))));
+    };
+
+    const whole = await s.exportReport(ws.id, join(dir, 'whole.xlsx'), 'zh-CN');
+    let book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(whole.path);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['汇总', '差异明细', '处理记录']);
+    const detail = rowsOf(book.getWorksheet('差异明细')!);
+    expect(detail[0]!.slice(-5)).toEqual(['处理状态', '处理决定', '处理说明', '处理人', '处理时间']);
+    expect(detail).toHaveLength(8);
+    // Decided at 09:00 Beijing time (the test clock), shown as such, not in UTC.
+    expect(detail.find((r) => r.includes('DEMO-1008'))!.slice(-5)).toEqual(['已处理', '更正台账', '台账少录 8 元', '张会计', '2026-11-27 09:00:00']);
+    expect(detail.find((r) => r.includes('DEMO-1004'))!.slice(-5)).toEqual(['未处理', null, null, null, null]);
+    expect(rowsOf(book.getWorksheet('处理记录')!)).toEqual([
+      ['商户订单号', '差异键', '处理状态', '处理决定', '处理说明', '处理人', '处理时间'],
+      ['DEMO-1008', 'DEMO-1008', '处理中', null, null, '王出纳', '2026-11-27 09:00:00'],
+      ['DEMO-1008', 'DEMO-1008', '已处理', '更正台账', '台账少录 8 元', '张会计', '2026-11-27 09:00:00'],
+    ]);
+    expect(JSON.stringify(book.getWorksheet('汇总')!.getSheetValues())).not.toContain('导出范围');
+
+    const view = await s.exportReport(ws.id, join(dir, 'view.xlsx'), 'zh-CN', { categories: ['amount-mismatch', 'missing-in-ledger'], statuses: ['open'], sort: 'amount-desc' });
+    book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(view.path);
+    // DEMO-1008 is resolved: not in a view of open items, nor its decisions in the log.
+    expect(rowsOf(book.getWorksheet('差异明细')!).slice(1).map((r) => r[1])).toEqual(['DEMO-1009']);
+    expect(rowsOf(book.getWorksheet('处理记录')!)).toHaveLength(1);
+    const summary = rowsOf(book.getWorksheet('汇总')!);
+    expect(summary.find((r) => r[0] === '导出范围')!.slice(0, 2)).toEqual(['导出范围', '当前视图（类别：金额不符、账单有，台账无；状态：未处理），1 / 7 条']);
+  });
+
   it('names a file that cannot be read, and a workspace that is not there', async () => {
     const s = service(join(dir, 'f'));
     await expect(s.create({ name: 'x', merchantId: null, bills: [join(dir, 'missing.csv')], ledgers: [], settings })).rejects.toMatchObject({ code: 'file-unreadable' });
