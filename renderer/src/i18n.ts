@@ -51,7 +51,7 @@ const en: Messages = {
   darkMode: 'Dark mode', language: '中文',
   recent: 'Recent reconciliations', noRecent: 'No workspaces yet', inTransit: 'In transit', noTransit: 'Nothing in transit',
   openDemo: 'Open the demo', demoTitle: 'First time here?', demoText: 'The built-in simulator plays WeChat Pay: download a bill, reconcile, query live states and export the report, with no keys.',
-  open: 'Open', del: 'Delete', daysOpen: 'open {n} d', since: 'since {d}',
+  open: 'Open', del: 'Delete', daysOpen: 'open {n} {n|day|days}', since: 'since {d}',
   reasonCrossDay: 'Cross-day', reasonNotFinal: 'State not final', reasonRefundProcessing: 'Refund processing',
   bills: 'WeChat bills', ledgers: 'Ledgers', pickFiles: 'Choose files…', addPath: 'Add', pathPlaceholder: 'or paste a file path',
   inspect: 'Detected', kind: 'Kind', billType: 'Bill type', layout: 'Layout', encoding: 'Encoding', rows: 'Rows', dateRange: 'Dates', integrity: 'Summary check', warnings: 'Warnings',
@@ -72,9 +72,9 @@ const en: Messages = {
   billSide: 'WeChat bill', ledgerSide: 'Ledger', liveSide: 'Live query', queriedAt: 'Queried at', requestId: 'Request-ID', none: 'none',
   controlTotals: 'Control totals', paidCount: 'Payments', paidAmount: 'Paid', refundCount: 'Refunds', refundAmount: 'Refunded', difference: 'Paid difference (bill − ledger)', matched: 'Matched',
   byCategory: 'Discrepancies by category', exportReport: 'Export the report (Excel)', exported: 'Exported: {path}',
-  exportAll: 'The whole workspace ({n} discrepancies)', exportView: 'The current view only (the filters, search and order of the Discrepancies tab: {n})', exportViewHint: 'Filter or search on the Discrepancies tab to export only what it shows.',
+  exportAll: 'The whole workspace ({n} {n|discrepancy|discrepancies})', exportView: 'The current view only (the filters, search and order of the Discrepancies tab: {n})', exportViewHint: 'Filter or search on the Discrepancies tab to export only what it shows.',
   exportContents: 'The report has the summary (control totals, discrepancies by category), the discrepancies with their status, decision, note, who and when, and every decision recorded.', viewSuffix: ' (view)',
-  items: '{n} items', empty: 'No discrepancies', loading: 'Loading…',
+  items: '{n} {n|item|items}', empty: 'No discrepancies', loading: 'Loading…',
   merchantName: 'Name', mchid: 'Merchant id', appid: 'AppID', api: 'API version', baseUrl: 'API base URL', certSerialNo: 'Certificate serial', publicKeyId: 'WeChat Pay public key id',
   apiV2Key: 'APIv2 key', apiV3Key: 'APIv3 key', privateKey: 'API private key', publicKey: 'WeChat Pay public key', platformCert: 'Platform certificate', importKey: 'Import…', keySet: 'set', keyNotSet: 'not set',
   spMchid: 'Service provider id', subMchid: 'Sub-merchant id', testConnection: 'Test connection', connectionOk: 'Connection works', addMerchant: 'Add merchant', edit: 'Edit', demoMerchant: 'Demo merchant',
@@ -90,8 +90,17 @@ export function phaseText(t: Messages, phase: 'reading' | 'reconciling' | 'writi
 }
 
 /** A message with `{name}` filled in. */
+/**
+ * Fills `{name}` from params; `{name|one|other}` picks the word for the number (English plurals:
+ * `{n} {n|item|items}`). A number may come formatted (`1,000`).
+ */
 export function format(text: string, params: Record<string, string | number> = {}): string {
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+  return text.replace(/\{(\w+)(?:\|([^|}]*)\|([^|}]*))?\}/g, (whole, k: string, one: string | undefined, other: string | undefined) => {
+    const value = params[k];
+    if (value === undefined) return whole;
+    if (one === undefined) return String(value);
+    return Number(String(value).replace(/,/g, '')) === 1 ? one : (other ?? one);
+  });
 }
 
 const ERRORS: Record<AppErrorCode, { 'zh-CN': string; en: string }> = {
