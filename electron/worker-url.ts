@@ -30,16 +30,28 @@ export interface WorkerFailure {
 /**
  * A worker's job to its end: `{ type: 'done', result }` resolves, `{ type: 'error', error }` rejects
  * with `failed(error)`, any other message goes to `onMessage`; a crash rejects with it, and an exit
- * without an answer with `exited(code)`. The worker is ended once it has answered.
+ * without an answer with `exited(code)`, and `signal` stops it (rejecting with `aborted()`). The
+ * worker is ended once it has answered.
  */
 export function runWorker<R, M = never>(
   url: URL,
   options: WorkerOptions,
-  handlers: { onMessage?: (m: M) => void; failed?: (e: WorkerFailure) => Error; exited: (code: number) => Error },
+  handlers: { onMessage?: (m: M) => void; failed?: (e: WorkerFailure) => Error; exited: (code: number) => Error; signal?: AbortSignal; aborted?: () => Error },
 ): Promise<R> {
   return new Promise((resolve, reject) => {
+    if (handlers.signal?.aborted === true) return reject(handlers.aborted?.() ?? new Error('cancelled'));
     const worker = new Worker(url, options);
     let settled = false;
+    // Cancelled: the worker (and the workers it started) is stopped where it is. What it wrote in an
+    // open transaction is never committed, so a database it was writing keeps its last result.
+    const abort = () => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(handlers.aborted?.() ?? new Error('cancelled'));
+    };
+    handlers.signal?.addEventListener('abort', abort, { once: true });
+    worker.once('exit', () => handlers.signal?.removeEventListener('abort', abort));
     worker.on('message', (m: { type: 'done'; result: R } | { type: 'error'; error: WorkerFailure } | ({ type: string } & M)) => {
       if (m.type !== 'done' && m.type !== 'error') return handlers.onMessage?.(m as M);
       settled = true;

@@ -187,6 +187,7 @@ export function createMainServices(deps: MainDeps): MainServices {
     },
     'workspaces:open': async (r) => workspaces.detail(r.id),
     'workspaces:reconcile': async (r, ctx) => workspaces.reconcile(r.id, r.lang, ctx.emit),
+    'workspaces:cancel-reconcile': async (r) => ({ cancelled: workspaces.cancelReconcile(r.id) }),
     'workspaces:item': async (r) => {
       const item = workspaces.item(r.id, r.key);
       if (item === null) throw new AppFailure('not-found', '没有这一条差异');

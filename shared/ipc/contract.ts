@@ -266,6 +266,8 @@ export const channels = {
   },
   'workspaces:open': { request: ById, response: WorkspaceDetailSchema },
   'workspaces:reconcile': { request: z.object({ id: Id, lang: Lang.default('zh-CN') }).strict(), response: WorkspaceDetailSchema },
+  /** Stops a reconciliation under way (its reply is then the error `cancelled`); the workspace keeps its previous result. */
+  'workspaces:cancel-reconcile': { request: ById, response: z.object({ cancelled: z.boolean() }) },
   /** One item whole (bill, ledger and live views) with its decisions' history, for the detail panel. */
   'workspaces:item': { request: z.object({ id: Id, key: z.string().min(1).max(300) }).strict(), response: z.object({ item: z.unknown(), history: z.array(ResolutionSchema) }) },
   'workspaces:items': { request: ItemQuerySchema, response: z.object({ total: z.number().int(), rows: z.array(ItemRowSchema) }) },

@@ -7,7 +7,7 @@ export const CHANNEL_NAMES = [
   'app:info', 'vault:status', 'vault:set-session-only',
   'merchants:list', 'merchants:save', 'merchants:delete', 'merchants:import-key-file', 'merchants:test-connection',
   'demo:start', 'files:pick', 'files:download-bill', 'files:inspect', 'mappings:list', 'mappings:save', 'mappings:delete',
-  'workspaces:list', 'workspaces:create', 'workspaces:open', 'workspaces:reconcile', 'workspaces:item', 'workspaces:items', 'workspaces:resolve', 'workspaces:export', 'workspaces:in-transit', 'workspaces:delete',
+  'workspaces:list', 'workspaces:create', 'workspaces:open', 'workspaces:reconcile', 'workspaces:cancel-reconcile', 'workspaces:item', 'workspaces:items', 'workspaces:resolve', 'workspaces:export', 'workspaces:in-transit', 'workspaces:delete',
   'orders:close', 'queries:start', 'queries:pause', 'queries:resume', 'queries:cancel',
 ] as const;
 

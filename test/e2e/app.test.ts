@@ -31,11 +31,22 @@ interface App {
 }
 
 /** A fresh user (empty store and data folder) with the app open in a page. */
-async function openApp(opts: { slowDemo?: boolean } = {}): Promise<App> {
+async function openApp(opts: { slowDemo?: boolean; slowReconcile?: boolean } = {}): Promise<App> {
   const user = mkdtempSync(join(dir, 'user-'));
+  // The first reconciliation reads for a while first (as a 265 MB bill does), so it can be cancelled mid-way.
+  let slowRuns = 1;
+  const slowJob: typeof runReconcileJob = async (input, onProgress, signal) => {
+    if (slowRuns-- <= 0) return runReconcileJob(input, onProgress, signal);
+    onProgress?.({ phase: 'reading', done: 0, total: 2 });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+    return runReconcileJob(input, onProgress, signal);
+  };
   const services = createMainServices({
     userDataDir: user, store: memoryStore(), safeStorage: fakeSafeStorage(), platform: 'linux', version: '0.1.0', isPackaged: false, lang: () => 'zh-CN',
-    runJob: runReconcileJob, ...(opts.slowDemo ? { demoFaults: { latencyMs: 700 } } : {}),
+    runJob: opts.slowReconcile ? slowJob : runReconcileJob, ...(opts.slowDemo ? { demoFaults: { latencyMs: 700 } } : {}),
   });
   const bridge = await startLoopbackBridge({ handlers: services.handlers, rendererDir: join(ROOT, 'out/renderer') });
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN' });
@@ -238,6 +249,27 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       await page.getByTestId('run').click();
       await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
       expect(await page.getByTestId('open-count').textContent()).toBe('7 条');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a reconciliation cancelled while it reads leaves nothing behind, and runs to the end when started again', async () => {
+    const app = await openApp({ slowReconcile: true });
+    const { page } = app;
+    try {
+      const bill = join(dir, 'bill-cancel.csv');
+      writeFileSync(bill, demoBillCsv());
+      await page.goto(`${app.bridge.url}/#/new`);
+      await page.getByTestId('path-bill').fill(bill);
+      await page.getByTestId('add-bill').click();
+      await page.locator('tr', { hasText: 'bill-cancel.csv' }).getByText('交易账单').waitFor();
+      await page.getByTestId('run').click();
+      await page.getByTestId('run-cancel').click();
+      await page.getByTestId('run-note').getByText('核对已取消').waitFor();
+      expect(await app.services.handlers['workspaces:list']({}, { now: () => new Date(), emit: () => undefined })).toEqual([]);
+      await page.getByTestId('run').click();
+      await page.getByTestId('workspace-name').waitFor({ timeout: 30_000 });
     } finally {
       await app.close();
     }

@@ -38,7 +38,11 @@ export interface ReconcileJobResult {
 
 const RANK = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
 
-export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void = () => undefined): Promise<ReconcileJobResult> {
+export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void = () => undefined, signal?: AbortSignal): Promise<ReconcileJobResult> {
+  // On a worker the job is stopped by ending the worker; run in process, it stops between phases.
+  const stopIfCancelled = () => {
+    if (signal?.aborted === true) throw new AppFailure('cancelled', '核对已取消，工作区保留取消前的结果');
+  };
   const ws = Workspace.open(input.root, input.id);
   try {
     const inputs = ws.inputs();
@@ -54,10 +58,12 @@ export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: 
       if (e instanceof InputProblem) throw new AppFailure(e.kind === 'usage' ? 'import-failed' : 'io', e.path === '' ? e.message : `${basename(e.path)}：${e.message}`);
       throw e;
     });
+    stopIfCancelled();
     ws.setInputRows(imported.map((f) => f.rows));
     onProgress({ phase: 'reconciling', done: 0, total: 1 });
     const live = await liveStatesFromJournal(Workspace.journalOf(input.root, input.id));
     const report = recon.finish(input.lang, live.size > 0 ? live : undefined);
+    stopIfCancelled();
     onProgress({ phase: 'writing', done: 0, total: report.items.length });
     ws.saveResult(report, RANK);
     if (ledgers.length === 0) ws.saveOrderKeys(recon.orderKeys());

@@ -31,7 +31,7 @@ export interface WorkspaceServiceOptions {
   root: string;
   now?: () => Date;
   /** Runs a reconcile job; a worker thread by default (tests may run it in-process). */
-  runJob?: (input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void) => Promise<ReconcileJobResult>;
+  runJob?: (input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void, signal?: AbortSignal) => Promise<ReconcileJobResult>;
   /** The client profile of a merchant, from the vault. */
   profileOf: (merchantId: string) => Promise<MerchantProfile>;
   /** Writes a report; a worker by default. */
@@ -47,9 +47,11 @@ export function exportInWorker(input: ExportJobInput): Promise<{ path: string; s
 }
 
 /** The default: the job on a worker, so the main process never blocks on a million rows. */
-export function runJobInWorker(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void): Promise<ReconcileJobResult> {
+export function runJobInWorker(input: ReconcileJobInput, onProgress: (p: ReconcileJobProgress) => void, signal?: AbortSignal): Promise<ReconcileJobResult> {
   return runWorker<ReconcileJobResult, { type: 'progress'; progress: ReconcileJobProgress }>(workerUrl(new URL('./reconcile-worker.ts', import.meta.url), 'reconcile-worker'), { workerData: input }, {
     onMessage: (m) => onProgress(m.progress),
+    ...(signal !== undefined ? { signal } : {}),
+    aborted: () => new AppFailure('cancelled', '核对已取消，工作区保留取消前的结果'),
     failed: (e) => new AppFailure(e.code === 'import-failed' || e.code === 'not-found' || e.code === 'invalid-request' ? e.code : 'io', e.message),
     exited: (code) => new AppFailure('internal', `reconcile worker exited with code ${code}`),
   });
@@ -61,7 +63,8 @@ export class WorkspaceService {
   private readonly runJob: NonNullable<WorkspaceServiceOptions['runJob']>;
   private readonly profileOf: WorkspaceServiceOptions['profileOf'];
   private readonly runExport: NonNullable<WorkspaceServiceOptions['runExport']>;
-  private readonly busy = new Set<string>();
+  /** Reconciliations under way, each with its way to stop. */
+  private readonly busy = new Map<string, AbortController>();
   private readonly runs = new Map<string, { pause: PauseController; abort: AbortController }>();
 
   constructor(o: WorkspaceServiceOptions) {
@@ -124,13 +127,22 @@ export class WorkspaceService {
   async reconcile(id: string, lang: Lang, emit: (event: string, payload: unknown) => void): Promise<WorkspaceDetail> {
     if (this.busy.has(id)) throw new AppFailure('busy', '这个工作区正在核对');
     this.detail(id);
-    this.busy.add(id);
+    const abort = new AbortController();
+    this.busy.set(id, abort);
     try {
-      await this.runJob({ root: this.root, id, lang, earlierTransit: this.earlierTransit(id) }, (p) => emit('workspaces:progressed', { id, ...p }));
+      await this.runJob({ root: this.root, id, lang, earlierTransit: this.earlierTransit(id) }, (p) => emit('workspaces:progressed', { id, ...p }), abort.signal);
     } finally {
       this.busy.delete(id);
     }
     return this.detail(id);
+  }
+
+  /** Stops a reconciliation under way; the workspace keeps what it had before it began. */
+  cancelReconcile(id: string): boolean {
+    const run = this.busy.get(id);
+    if (run === undefined) return false;
+    run.abort();
+    return true;
   }
 
   /** Days since the item's day (or the workspace's first), for in-transit items carried over. */

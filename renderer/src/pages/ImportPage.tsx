@@ -4,10 +4,10 @@
  * summary check, every warning in plain words — choose the merchant whose live states settle doubtful
  * orders, and reconcile with a progress bar.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Collapse, Form, Input, InputNumber, Progress, Segmented, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { FileSummary, MerchantSummary, TextEncoding } from '../../../shared/ipc/contract.ts';
-import { call, pathForFile } from '../api.ts';
+import { ApiError, call, pathForFile } from '../api.ts';
 import { createAndReconcile } from '../actions.ts';
 import { useUi } from '../context.ts';
 import { phaseText } from '../i18n.ts';
@@ -99,6 +99,7 @@ export function ImportPage() {
   const [billDate, setBillDate] = useState(() => new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10));
   const [downloading, setDownloading] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const [runNote, setRunNote] = useState<string | null>(null);
   const [mapping, setMapping] = useState<Mapping | null>(null);
   const [mapping4, setMapping4] = useState<FileSummary | null>(null);
 
@@ -201,8 +202,10 @@ export function ImportPage() {
   const bills = files.filter((f) => f.role === 'bill');
   const ready = bills.length > 0 && files.every((f) => f.summary !== null && f.error === null && !wrongKind(f));
 
+  const runningId = useRef<string | null>(null);
   const run = async () => {
     setError(null);
+    setRunNote(null);
     setRunning({ phase: t.reading, percent: 5 });
     try {
       const id = await createAndReconcile(
@@ -215,13 +218,21 @@ export function ImportPage() {
           const share = p.phase === 'reading' && p.total > 0 ? (p.done / p.total) * 50 : 0;
           setRunning({ phase: phaseText(t, p.phase), percent: Math.round(base + share) });
         },
+        (id) => {
+          runningId.current = id;
+        },
       );
       go({ page: 'workspace', id, tab: 'items' });
     } catch (e) {
-      setError((e as Error).message);
+      if (e instanceof ApiError && e.code === 'cancelled') setRunNote(t.reconcileCancelled);
+      else setError((e as Error).message);
     } finally {
+      runningId.current = null;
       setRunning(null);
     }
+  };
+  const cancelRun = () => {
+    if (runningId.current !== null) void call('workspaces:cancel-reconcile', { id: runningId.current }).catch(() => undefined);
   };
 
   const picker = (role: Role) => (
@@ -368,6 +379,8 @@ export function ImportPage() {
         <Space>
           <Button type="primary" disabled={!ready || running !== null} onClick={run} data-testid="run">{t.createAndRun}</Button>
           {running !== null && <Progress percent={running.percent} size="small" style={{ width: 240 }} format={() => running.phase} />}
+          {running !== null && <Button size="small" danger onClick={cancelRun} data-testid="run-cancel">{t.cancel}</Button>}
+          {running === null && runNote !== null && <Typography.Text type="secondary" data-testid="run-note">{runNote}</Typography.Text>}
         </Space>
       </Card>
     </Space>

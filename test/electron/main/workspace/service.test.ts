@@ -129,6 +129,28 @@ describe('workspaces', () => {
     expect(s.detail(ws.id).state).toBe('reconciled');
   });
 
+  it('a reconciliation cancelled on its worker stops there, and the workspace keeps its previous result', async () => {
+    const s = service(join(dir, 'cancel'), false);
+    const ws = await s.create({ name: 'x', merchantId: null, bills: [files['bill-26.csv']!], ledgers: [files['ledger-26.csv']!], settings });
+    expect(s.cancelReconcile(ws.id)).toBe(false);
+    await s.reconcile(ws.id, 'zh-CN', () => undefined);
+    s.resolve(ws.id, ['DEMO-1008'], { status: 'in-progress', decision: null, note: '', by: '张会计' });
+    const phases: string[] = [];
+    const again = s.reconcile(ws.id, 'zh-CN', (_, p) => {
+      const phase = (p as { phase: string }).phase;
+      phases.push(phase);
+      // Stopped as soon as it starts reading: long before it could write anything.
+      if (phases.length === 1) expect(s.cancelReconcile(ws.id)).toBe(true);
+    });
+    await expect(again).rejects.toMatchObject({ code: 'cancelled' });
+    expect(phases).not.toContain('done');
+    const detail = s.detail(ws.id);
+    expect(detail).toMatchObject({ state: 'reconciled', openCount: 7 });
+    expect(s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category' }).rows.find((r) => r.key === 'DEMO-1008')!.resolution).toMatchObject({ status: 'in-progress' });
+    // Not left busy: it can run again, to the end.
+    await expect(s.reconcile(ws.id, 'zh-CN', () => undefined)).resolves.toMatchObject({ openCount: 7 });
+  });
+
   it('a file that cannot be used fails the run with its name and a stable code, on the worker and off it', async () => {
     const notABill = join(dir, '截图.csv');
     writeFileSync(notABill, 'Dear team,\nplease find the figures attached.\n'.repeat(50));
