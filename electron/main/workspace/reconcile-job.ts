@@ -65,7 +65,7 @@ export async function runReconcileJob(input: ReconcileJobInput, onProgress: (p: 
     const report = recon.finish(input.lang, live.size > 0 ? live : undefined);
     stopIfCancelled();
     onProgress({ phase: 'writing', done: 0, total: report.items.length });
-    ws.saveResult(report, RANK);
+    ws.saveResult(report, RANK, (done, total) => onProgress({ phase: 'writing', done, total }));
     if (ledgers.length === 0) ws.saveOrderKeys(recon.orderKeys());
     const now = await hashes;
     const changed = inputs.filter((f, k) => now[k]!.sha256 !== f.sha256).map((f) => f.path);

@@ -47,6 +47,8 @@ export interface ItemQuery {
 }
 
 const SCHEMA_VERSION = 1;
+/** Items written between progress reports while saving a result. */
+const PROGRESS_EVERY = 50_000;
 
 /** The table's orders and lookups: by category (the report's order), amount, time, order number, transaction id. */
 const INDEXES = `
@@ -269,19 +271,19 @@ export class Workspace {
    * Replaces the result in one transaction: the items, the summary, the days. Decisions stay (they
    * are keyed by the item), and so stay locked ones.
    */
-  saveResult(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>): void {
+  saveResult(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>, onProgress?: (done: number, total: number) => void): void {
     // The result can always be made again from the inputs, so its bulk write may skip the fsync
     // of FULL (WAL stays consistent: a power cut can only undo it whole); decisions keep FULL.
     // The secondary indexes are built once after the rows rather than kept up row by row.
-    this.db.exec('PRAGMA synchronous = NORMAL');
+    this.db.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072');
     try {
-      this.saveResultRows(report, categoryRank);
+      this.saveResultRows(report, categoryRank, onProgress);
     } finally {
-      this.db.exec('PRAGMA synchronous = FULL');
+      this.db.exec('PRAGMA synchronous = FULL; PRAGMA cache_size = -2000');
     }
   }
 
-  private saveResultRows(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>): void {
+  private saveResultRows(report: ReconcileReport, categoryRank: ReadonlyMap<string, number>, onProgress?: (done: number, total: number) => void): void {
     this.tx(() => {
       this.db.exec('DROP INDEX IF EXISTS items_category; DROP INDEX IF EXISTS items_amount; DROP INDEX IF EXISTS items_time; DROP INDEX IF EXISTS items_order; DROP INDEX IF EXISTS items_txn; DROP INDEX IF EXISTS items_transit;');
       this.db.exec('DELETE FROM items; DELETE FROM details;');
@@ -295,7 +297,10 @@ export class Workspace {
           itemKey(item), seq, item.category, categoryRank.get(item.category) ?? 99, item.outTradeNo, item.transactionId, billFen, ledgerFen, billFen ?? ledgerFen,
           item.live?.tradeState ?? null, time, item.explanation, item.suggestedAction, transitReason(item), dayOfItem(item),
         );
-        det.run(seq, JSON.stringify(item));
+        // What the columns hold is left out of the detail (item() puts it back): a million items write ~15 % less.
+        const { category: _c, outTradeNo: _o, transactionId: _t, explanation: _e, suggestedAction: _s, ...rest } = item;
+        det.run(seq, JSON.stringify(rest));
+        if ((seq + 1) % PROGRESS_EVERY === 0) onProgress?.(seq + 1, report.items.length);
       });
       this.db.exec(INDEXES);
       this.setMeta({ summary: report.summary, counts: report.summary.counts, days: report.summary.bill.days, state: 'reconciled', updatedAtIso: this.now().toISOString(), itemCount: report.items.length });
@@ -307,8 +312,12 @@ export class Workspace {
   }
 
   item(key: string): ReconcileItem | null {
-    const row = this.prepared('SELECT d.detail FROM items i JOIN details d ON d.seq = i.seq WHERE i.key = ?').get(key) as { detail: string } | undefined;
-    return row === undefined ? null : (JSON.parse(row.detail) as ReconcileItem);
+    const row = this.prepared('SELECT i.category, i.out_trade_no, i.transaction_id, i.explanation, i.suggested_action, d.detail FROM items i JOIN details d ON d.seq = i.seq WHERE i.key = ?').get(key) as
+      | { category: ReconcileItem['category']; out_trade_no: string | null; transaction_id: string | null; explanation: string; suggested_action: ReconcileItem['suggestedAction']; detail: string }
+      | undefined;
+    if (row === undefined) return null;
+    // The columns complete the stored detail (which leaves them out; older workspaces kept them in it).
+    return { ...(JSON.parse(row.detail) as ReconcileItem), category: row.category, outTradeNo: row.out_trade_no, transactionId: row.transaction_id, explanation: row.explanation, suggestedAction: row.suggested_action };
   }
 
   /** A page of items; `openDaysOf(day)` says how long an in-transit item (only those) has been open. */
