@@ -741,14 +741,14 @@ export function MerchantsPage(props: { lang: UiLang }): JSX.Element {
       key: 'mchid', title: t.mchid,
       render: (_: unknown, m: MerchantSummary) => (
         <Space orientation="vertical" size={0}>
-          <Typography.Text>{m.mchid}</Typography.Text>
+          <Typography.Text style={{ whiteSpace: 'nowrap' }}>{m.mchid}</Typography.Text>
           {(m.spMchid !== null || m.subMchid !== null) && (
             <Typography.Text type="secondary">{format(l.ids, { sp: m.spMchid ?? '—', sub: m.subMchid ?? '—' })}</Typography.Text>
           )}
         </Space>
       ),
     },
-    { key: 'api', title: t.api, render: (_: unknown, m: MerchantSummary) => (m.api === 'v3' ? 'APIv3' : `APIv2 (${m.signType})`) },
+    { key: 'api', title: <span style={{ whiteSpace: 'nowrap' }}>{t.api}</span>, render: (_: unknown, m: MerchantSummary) => <span style={{ whiteSpace: 'nowrap' }}>{m.api === 'v3' ? 'APIv3' : `APIv2 (${m.signType})`}</span> },
     {
       key: 'secrets', title: l.secrets,
       render: (_: unknown, m: MerchantSummary) => (
@@ -781,6 +781,7 @@ export function MerchantsPage(props: { lang: UiLang }): JSX.Element {
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
       {contextHolder}
+      <Typography.Title level={4} style={{ margin: 0 }}>{t.merchants}</Typography.Title>
       <VaultBanner lang={lang} messageApi={messageApi} />
       {outcome !== null && <ConnectionOutcome lang={lang} outcome={outcome} onClose={() => setOutcome(null)} />}
       <Space>
