@@ -173,6 +173,8 @@ export const WorkspaceDetailSchema = WorkspaceSummarySchema.extend({
   settings: SettingsSchema,
   /** The reconciliation's summary (control totals), once reconciled. */
   summary: z.unknown().nullable(),
+  /** Per category: items, amounts on each side (fen), and how many are resolved. */
+  categories: z.array(z.object({ category: z.enum(CATEGORIES), count: z.number().int(), billFen: Fen, ledgerFen: Fen, resolved: z.number().int() })),
 });
 export type WorkspaceDetail = z.infer<typeof WorkspaceDetailSchema>;
 

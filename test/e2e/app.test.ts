@@ -358,6 +358,8 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       // Edited after it is applied: the dialog opens on the same header row and columns.
       await page.getByTestId('edit-mapping').click();
       await page.getByTestId('map-outTradeNo').getByText('单据编号').waitFor();
+      // The saved preset is offered once the list has come.
+      await page.locator('[data-testid="mapping-preset"]:not(.ant-select-disabled)').waitFor();
       expect(await page.getByRole('radio', { name: '第 2 行' }).isChecked()).toBe(true);
       await page.getByTestId('map-state-部分退货').getByText('部分退款').waitFor();
       await page.getByTestId('mapping-apply').click();

@@ -111,7 +111,7 @@ export class WorkspaceService {
   }
 
   detail(id: string): WorkspaceDetail {
-    return this.with(id, (w) => ({ ...w.summary(), inputs: w.inputs(), settings: w.settings(), summary: w.result() ?? null }));
+    return this.with(id, (w) => ({ ...w.summary(), inputs: w.inputs(), settings: w.settings(), summary: w.result() ?? null, categories: w.categoryTotals() }));
   }
 
   remove(id: string): boolean {

@@ -246,6 +246,13 @@ export class Workspace {
     return this.meta<WorkspaceSettings>('settings');
   }
 
+  /** Each category's items, amounts on both sides, and how many are resolved (decisions counted live). */
+  categoryTotals(): { category: ItemRow['category']; count: number; billFen: number; ledgerFen: number; resolved: number }[] {
+    const totals = this.meta<Record<string, { count: number; billFen: number; ledgerFen: number }> | null>('categoryTotals') ?? {};
+    const resolved = new Map((this.prepared("SELECT i.category AS c, COUNT(*) AS n FROM resolutions r JOIN items i ON i.key = r.key WHERE r.status = 'resolved' GROUP BY i.category").all() as { c: string; n: number }[]).map((r) => [r.c, Number(r.n)]));
+    return Object.entries(totals).map(([category, t]) => ({ category: category as ItemRow['category'], ...t, resolved: resolved.get(category) ?? 0 }));
+  }
+
   summary(): WorkspaceSummary {
     // Items less those resolved: proportional to the decisions, not to a million items.
     const resolved = this.prepared("SELECT COUNT(*) AS n FROM resolutions r JOIN items i ON i.key = r.key WHERE r.status = 'resolved'").get() as { n: number };
@@ -303,7 +310,16 @@ export class Workspace {
         if ((seq + 1) % PROGRESS_EVERY === 0) onProgress?.(seq + 1, report.items.length);
       });
       this.db.exec(INDEXES);
-      this.setMeta({ summary: report.summary, counts: report.summary.counts, days: report.summary.bill.days, state: 'reconciled', updatedAtIso: this.now().toISOString(), itemCount: report.items.length });
+      // Per category: how many and how much on each side, summed once here (integer fen, exact).
+      const byCategory = new Map<string, { count: number; billFen: number; ledgerFen: number }>();
+      for (const item of report.items) {
+        const c = byCategory.get(item.category) ?? { count: 0, billFen: 0, ledgerFen: 0 };
+        c.count++;
+        c.billFen += item.bill?.amountFen ?? 0;
+        c.ledgerFen += item.ledger?.amountFen ?? 0;
+        byCategory.set(item.category, c);
+      }
+      this.setMeta({ summary: report.summary, counts: report.summary.counts, days: report.summary.bill.days, state: 'reconciled', updatedAtIso: this.now().toISOString(), itemCount: report.items.length, categoryTotals: Object.fromEntries(byCategory) });
     });
   }
 

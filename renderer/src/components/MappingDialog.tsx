@@ -19,13 +19,13 @@ const STATES = ['paid', 'unpaid', 'closed', 'refunded', 'partially_refunded'] as
 const TEXT = {
   'zh-CN': {
     title: '映射台账列', headerRow: '表头所在行', row: '第 {n} 行', preset: '使用已保存的映射', presetName: '保存为（台账来源名称）', apply: '应用映射', cancel: '取消',
-    need: '至少需要商户订单号和金额两列', stateValues: '台账中的状态值', ignore: '不认（报为未知状态）', sample: '文件开头',
+    need: '至少需要商户订单号和金额两列', stateValues: '台账中的状态值', ignore: '不认（报为未知状态）', sample: '文件开头', noPreset: '还没有已保存的映射',
     fields: { outTradeNo: '商户订单号', amount: '金额（元）', amountFen: '金额（分）', state: '订单状态', paidAt: '支付时间', refundAmount: '退款金额（元）', transactionId: '微信订单号' },
     states: { paid: '已支付', unpaid: '未支付', closed: '已关闭', refunded: '已退款', partially_refunded: '部分退款' },
   },
   en: {
     title: 'Map the ledger columns', headerRow: 'Header row', row: 'row {n}', preset: 'Use a saved mapping', presetName: 'Save as (ledger source)', apply: 'Apply', cancel: 'Cancel',
-    need: 'The order number and an amount are needed', stateValues: "The ledger's state values", ignore: 'none (reported as unknown)', sample: 'First rows',
+    need: 'The order number and an amount are needed', stateValues: "The ledger's state values", ignore: 'none (reported as unknown)', sample: 'First rows', noPreset: 'No saved mappings yet',
     fields: { outTradeNo: 'Order no.', amount: 'Amount (yuan)', amountFen: 'Amount (fen)', state: 'State', paidAt: 'Paid time', refundAmount: 'Refund (yuan)', transactionId: 'Transaction id' },
     states: { paid: 'paid', unpaid: 'unpaid', closed: 'closed', refunded: 'refunded', partially_refunded: 'partially refunded' },
   },
@@ -95,9 +95,8 @@ export function MappingDialog(props: { file: FileSummary; initial?: Mapping; onA
   return (
     <Modal open width={900} title={`${x.title} · ${props.file.name}`} onCancel={props.onCancel} onOk={apply} okText={x.apply} cancelText={x.cancel} okButtonProps={{ 'data-testid': 'mapping-apply' } as never}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-        {presets.length > 0 && (
-          <Select placeholder={x.preset} style={{ width: 320 }} onChange={usePreset} options={presets.map((p) => ({ value: p.name, label: p.name }))} data-testid="mapping-preset" />
-        )}
+        {/* Always there (disabled while there is none), so the dialog does not move when the presets arrive. */}
+        <Select placeholder={presets.length > 0 ? x.preset : x.noPreset} disabled={presets.length === 0} style={{ width: 320 }} onChange={usePreset} options={presets.map((p) => ({ value: p.name, label: p.name }))} data-testid="mapping-preset" />
         <div>
           <Typography.Text strong>{x.sample}</Typography.Text>
           <Table

@@ -6,8 +6,8 @@
  * pause and cancel, the summary with control totals and charts, and the export.
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Popconfirm, Progress, Radio, Row, Select, Space, Statistic, Tabs, Tag, Timeline, Typography } from 'antd';
-import type { ItemRow, ItemView, ResolutionStatus, WorkspaceDetail } from '../../../shared/ipc/contract.ts';
+import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Popconfirm, Progress, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import type { ItemRow, ItemView, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem, ReconcileSummary } from '../../../shared/recon/types.ts';
 import { CATEGORIES } from '../../../shared/recon/types.ts';
 import { call, on } from '../api.ts';
@@ -372,16 +372,41 @@ function ResolveModalAsDrawer(props: { id: string; keys: string[]; onClose: () =
   );
 }
 
+/** A row of the per-category table; amounts unknown (null) for a workspace saved before they were kept. */
+type CategoryRow = { category: ItemRow['category']; count: number; billFen: number | null; ledgerFen: number | null; resolved: number | null };
+
+export interface TrendPoint {
+  day: string;
+  items: number;
+  open: number;
+}
+
+/**
+ * The last 30 days reconciled, one point each: its discrepancies and those still open. A day
+ * reconciled in several workspaces counts once, from the one updated last (a re-made day replaces
+ * the first try); a workspace of several days is one point named by its first and last day.
+ */
+export function dailyTrend(all: readonly WorkspaceSummary[]): TrendPoint[] {
+  const byDay = new Map<string, WorkspaceSummary>();
+  for (const w of all) {
+    if (w.days.length === 0) continue;
+    const days = [...w.days].sort();
+    const day = days.length === 1 ? days[0]! : `${days[0]}~${days.at(-1)}`;
+    const seen = byDay.get(day);
+    if (seen === undefined || seen.updatedAtIso < w.updatedAtIso) byDay.set(day, w);
+  }
+  return [...byDay]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .slice(-30)
+    .map(([day, w]) => ({ day, items: Object.entries(w.counts).reduce((n, [c, k]) => (c === 'matched' ? n : n + k), 0), open: w.openCount }));
+}
+
 function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail }) {
   const { t, lang } = useUi();
   const s = props.summary;
-  const [trend, setTrend] = useState<{ day: string; open: number }[]>([]);
+  const [trend, setTrend] = useState<TrendPoint[]>([]);
   useEffect(() => {
-    call('workspaces:list', {}).then((all) => {
-      const byDay = new Map<string, number>();
-      for (const w of all) for (const d of w.days) byDay.set(d, (byDay.get(d) ?? 0) + w.openCount);
-      setTrend([...byDay].sort(([a], [b]) => (a < b ? -1 : 1)).slice(-30).map(([day, open]) => ({ day, open })));
-    }, () => undefined);
+    call('workspaces:list', {}).then((all) => setTrend(dailyTrend(all)), () => undefined);
   }, []);
   const cats = CATEGORIES.filter((c) => (s.counts[c] ?? 0) > 0);
   const dark = document.documentElement.dataset.theme === 'dark';
@@ -403,8 +428,24 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
           <Col span={6}><Statistic title={t.matched} value={s.counts.matched ?? 0} /></Col>
         </Row>
       </Card>
+      <Card title={t.byCategory} size="small">
+        <Table<CategoryRow>
+          size="small"
+          pagination={false}
+          rowKey="category"
+          data-testid="category-totals"
+          dataSource={props.detail.categories.length > 0 ? [...props.detail.categories as CategoryRow[]].sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category)) : cats.map((c) => ({ category: c, count: s.counts[c] ?? 0, billFen: null, ledgerFen: null, resolved: null }))}
+          columns={[
+            { title: t.category, key: 'c', render: (_, r) => CATEGORY_TEXT[lang][r.category] ?? r.category },
+            { title: t.itemCount, key: 'n', align: 'right', render: (_, r) => r.count.toLocaleString() },
+            { title: t.billAmountSum, key: 'b', align: 'right', render: (_, r) => (r.billFen === null ? '—' : y(r.billFen)) },
+            { title: t.ledgerAmountSum, key: 'l', align: 'right', render: (_, r) => (r.ledgerFen === null ? '—' : y(r.ledgerFen)) },
+            { title: t.statusOpen, key: 'o', align: 'right', render: (_, r) => (r.resolved === null ? '—' : (r.count - r.resolved).toLocaleString()) },
+          ]}
+        />
+      </Card>
       <Row gutter={16}>
-        <Col span={14}>
+        <Col span={12}>
           <Card title={t.byCategory} size="small">
             <Chart dark={dark} testId="chart-categories" option={{
               tooltip: {}, grid: { left: 120, right: 24, top: 8, bottom: 24 },
@@ -413,12 +454,15 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
             }} />
           </Card>
         </Col>
-        <Col span={10}>
-          <Card title={lang === 'zh-CN' ? '各日未处理差异' : 'Open items by day'} size="small">
+        <Col span={12}>
+          <Card title={t.trendByDay} size="small">
             <Chart dark={dark} testId="chart-trend" option={{
-              tooltip: { trigger: 'axis' }, grid: { left: 40, right: 16, top: 16, bottom: 24 },
+              tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 48, right: 16, top: 32, bottom: 24 },
               xAxis: { type: 'category', data: trend.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
-              series: [{ type: 'line', data: trend.map((x) => x.open), smooth: true, showSymbol: true, symbolSize: 8, itemStyle: { color: '#07c160' } }],
+              series: [
+                { name: t.discrepancies, type: 'bar', data: trend.map((x) => x.items), itemStyle: { color: '#91d5a8' } },
+                { name: t.statusOpen, type: 'bar', data: trend.map((x) => x.open), itemStyle: { color: '#fa8c16' } },
+              ],
             }} />
           </Card>
         </Col>

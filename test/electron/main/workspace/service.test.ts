@@ -59,6 +59,9 @@ describe('workspaces', () => {
     // Seven without live queries: DEMO-1010's refund, finished after midnight, is not in this bill yet.
     expect(detail).toMatchObject({ state: 'reconciled', days: ['2026-11-26'], openCount: 7 });
     expect(detail.inputs.map((f) => [f.role, f.rows])).toEqual([['bill', 8], ['ledger', 10]]);
+    // Per category, with both sides' amounts in fen.
+    expect(detail.categories.find((c) => c.category === 'amount-mismatch')).toEqual({ category: 'amount-mismatch', count: 1, billFen: 8800, ledgerFen: 8000, resolved: 0 });
+    expect(detail.categories.reduce((n, c) => n + c.count, 0)).toBe(7);
     const all = s.items({ id: ws.id, offset: 0, limit: 100, sort: 'category' });
     expect(all.total).toBe(7);
     expect(s.items({ id: ws.id, offset: 0, limit: 2, sort: 'category' }).rows.map((r) => r.key)).toEqual(all.rows.slice(0, 2).map((r) => r.key));
@@ -180,6 +183,7 @@ describe('workspaces', () => {
     await s.reconcile(ws.id, 'zh-CN', () => undefined);
     s.resolve(ws.id, ['DEMO-1008'], { status: 'in-progress', decision: null, note: '', by: '王出纳' });
     s.resolve(ws.id, ['DEMO-1008'], { status: 'resolved', decision: '更正台账', note: '台账少录 8 元', by: '张会计' });
+    expect(s.detail(ws.id).categories.find((c) => c.category === 'amount-mismatch')!.resolved).toBe(1);
     // Every row as wide as the widest (exceljs leaves trailing empty cells out).
     const rowsOf = (sheet: ExcelJS.Worksheet) => {
       const rows = (sheet.getSheetValues() as unknown[][]).filter(Boolean);
