@@ -127,6 +127,9 @@ describe.skipIf(SKIP_BROWSER)('the app in Chromium', () => {
       // Summary with charts, then the export.
       await page.getByRole('tab', { name: '汇总' }).click();
       await page.getByTestId('chart-categories').locator('canvas').waitFor();
+      await page.getByTestId('category-totals').getByText('88.00').waitFor();
+      // The charts draw in with an animation.
+      await page.waitForTimeout(1200);
       await shot(page, '04-summary');
       await page.getByRole('tab', { name: '导出' }).click();
       const out = join(dir, '演示对账报告.xlsx');

@@ -446,11 +446,11 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
       </Card>
       <Row gutter={16}>
         <Col span={12}>
-          <Card title={t.byCategory} size="small">
+          <Card title={t.byCategoryChart} size="small">
             <Chart dark={dark} testId="chart-categories" option={{
               tooltip: {}, grid: { left: 120, right: 24, top: 8, bottom: 24 },
               xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: cats.map((c) => CATEGORY_TEXT[lang][c] ?? c) },
-              series: [{ type: 'bar', data: cats.map((c) => s.counts[c] ?? 0), itemStyle: { color: '#07c160' } }],
+              series: [{ type: 'bar', barMaxWidth: 28, data: cats.map((c) => s.counts[c] ?? 0), itemStyle: { color: '#07c160' } }],
             }} />
           </Card>
         </Col>
@@ -460,8 +460,8 @@ function SummaryView(props: { summary: ReconcileSummary; detail: WorkspaceDetail
               tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 48, right: 16, top: 32, bottom: 24 },
               xAxis: { type: 'category', data: trend.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
               series: [
-                { name: t.discrepancies, type: 'bar', data: trend.map((x) => x.items), itemStyle: { color: '#91d5a8' } },
-                { name: t.statusOpen, type: 'bar', data: trend.map((x) => x.open), itemStyle: { color: '#fa8c16' } },
+                { name: t.discrepancies, type: 'bar', barMaxWidth: 36, data: trend.map((x) => x.items), itemStyle: { color: '#91d5a8' } },
+                { name: t.statusOpen, type: 'bar', barMaxWidth: 36, data: trend.map((x) => x.open), itemStyle: { color: '#fa8c16' } },
               ],
             }} />
           </Card>
