@@ -1,5 +1,5 @@
 /** The renderer's entry: the app in React, Ant Design with its Chinese locale by default. */
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 // Ant Design's styles as one static sheet (zero-runtime mode, see App): generating a component's CSS
@@ -11,9 +11,13 @@ for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, 
 
 const root = document.getElementById('root');
 if (root !== null) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+  // As a transition, the first render yields to the browser every few milliseconds instead of
+  // holding the thread until the whole frame is built.
+  startTransition(() => {
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    );
+  });
 }

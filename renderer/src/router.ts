@@ -2,7 +2,7 @@
  * Screens by the URL's hash (#/, #/merchants, #/new, #/workspace/<id>/<tab>): a reload keeps the
  * screen, and the app:// page never navigates away (the main process refuses that anyway).
  */
-import { useEffect, useState } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 export type Route =
   | { page: 'home' }
@@ -39,11 +39,13 @@ export function go(r: Route): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
-  useEffect(() => {
-    const on = () => setRoute(parseRoute(location.hash));
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return route;
+  // The hash is the store: a change between the first render and the subscription (a first render
+  // that waits for a screen's code) is still seen, which useState + an effect would miss.
+  const hash = useSyncExternalStore(subscribeHash, () => location.hash);
+  return useMemo(() => parseRoute(hash), [hash]);
+}
+
+function subscribeHash(onChange: () => void): () => void {
+  addEventListener('hashchange', onChange);
+  return () => removeEventListener('hashchange', onChange);
 }

@@ -5,7 +5,7 @@
  * one item or a selection; resolved items locked with who and when), live queries with progress,
  * pause and cancel, the summary with control totals and charts, and the export.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, Popconfirm, Progress, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import type { ItemRow, ItemView, ResolutionStatus, WorkspaceDetail, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
 import type { ReconcileItem, ReconcileSummary } from '../../../shared/recon/types.ts';
@@ -39,7 +39,8 @@ export function WorkspacePage(props: { id: string; tab: 'items' | 'summary' | 'e
 
   useEffect(() => {
     let live = true;
-    call('workspaces:open', { id: props.id }).then((d) => live && setDetail(d), (e: Error) => live && setError(e.message));
+    // A transition: building the page (tabs, table, charts) yields to the browser as it goes.
+    call('workspaces:open', { id: props.id }).then((d) => live && startTransition(() => setDetail(d)), (e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
@@ -147,7 +148,7 @@ function Items(props: { id: string; version: number; onChanged: () => void; view
 
   useEffect(() => {
     let live = true;
-    call('workspaces:items', { ...filter, offset: 0, limit: 1 }).then((r) => live && setTotal(r.total), () => live && setTotal(0));
+    call('workspaces:items', { ...filter, offset: 0, limit: 1 }).then((r) => live && startTransition(() => setTotal(r.total)), () => live && setTotal(0));
     return () => {
       live = false;
     };
