@@ -161,7 +161,13 @@ export function ImportPage() {
     if (found.some((p) => p === null)) setError(t.dropNoPath);
     if (fresh.length === 0) return;
     try {
-      const summaries = await call('files:inspect', { paths: fresh, ...(mapping !== null ? { mapping } : {}) });
+      // Read as they are first: a ledger mapping applied to a bill would read it as a ledger.
+      let summaries = await call('files:inspect', { paths: fresh });
+      const ledgers = summaries.filter((x) => roleOf(x.kind) === 'ledger').map((x) => x.path);
+      if (mapping !== null && ledgers.length > 0) {
+        const mapped = await call('files:inspect', { paths: ledgers, mapping });
+        summaries = summaries.map((x) => mapped.find((m) => m.path === x.path) ?? x);
+      }
       setFiles((old) => [
         ...old,
         ...summaries.filter((s) => !old.some((f) => f.path === s.path)).map((s) => ({ role: roleOf(s.kind), path: s.path, summary: s, error: s.error?.message ?? null, encoding: null })),
