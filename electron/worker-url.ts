@@ -53,6 +53,8 @@ export function runWorker<R, M = never>(
     handlers.signal?.addEventListener('abort', abort, { once: true });
     worker.once('exit', () => handlers.signal?.removeEventListener('abort', abort));
     worker.on('message', (m: { type: 'done'; result: R } | { type: 'error'; error: WorkerFailure } | ({ type: string } & M)) => {
+      // Once answered or cancelled, what the worker had already sent (its progress) is not passed on.
+      if (settled) return;
       if (m.type !== 'done' && m.type !== 'error') return handlers.onMessage?.(m as M);
       settled = true;
       if (m.type === 'done') resolve((m as { result: R }).result);
