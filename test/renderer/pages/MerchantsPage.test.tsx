@@ -1,31 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { ConnectionTest, MerchantSummary, VaultStatus, WxreconApi } from '../../../shared/ipc/contract.ts';
-import type { AppError } from '../../../shared/ipc/result.ts';
+import type { ConnectionTest, MerchantSummary, VaultStatus } from '../../../shared/ipc/contract.ts';
+import { fail, fillJsdomGaps, installApi, ok, type ApiHandlers } from '../helpers/fake-api.ts';
 import { MerchantsPage } from '../../../renderer/src/pages/MerchantsPage.tsx';
 
-// ---- jsdom gaps antd runs into
-
-beforeAll(() => {
-  Object.defineProperty(window, 'matchMedia', {
-    writable: true,
-    value: (query: string) => ({
-      matches: false, media: query, onchange: null,
-      addListener: () => undefined, removeListener: () => undefined,
-      addEventListener: () => undefined, removeEventListener: () => undefined, dispatchEvent: () => false,
-    }),
-  });
-  class RO {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  }
-  (globalThis as { ResizeObserver?: unknown }).ResizeObserver = RO;
-  // jsdom logs "not implemented" for pseudo-elements, which antd asks about for scrollbars.
-  const original = window.getComputedStyle.bind(window);
-  window.getComputedStyle = (elt: Element) => original(elt);
-});
+beforeAll(fillJsdomGaps);
 
 afterEach(() => {
   cleanup();
@@ -33,10 +13,6 @@ afterEach(() => {
 });
 
 // ---- A fake preload API
-
-type Reply = { ok: true; value: unknown } | { ok: false; error: AppError };
-const ok = (value: unknown): Reply => ({ ok: true, value });
-const fail = (error: AppError): Reply => ({ ok: false, error });
 
 function merchant(over: Partial<MerchantSummary> = {}): MerchantSummary {
   return {
@@ -50,23 +26,8 @@ function merchant(over: Partial<MerchantSummary> = {}): MerchantSummary {
 
 const osVault: VaultStatus = { protection: 'os', backend: 'keychain', sessionOnly: false };
 
-type Handlers = Partial<Record<keyof WxreconApi, (req: never) => Reply | Promise<Reply>>>;
-
-function install(handlers: Handlers): Record<string, ReturnType<typeof vi.fn>> {
-  const defaults: Handlers = {
-    'vault:status': () => ok(osVault),
-    'merchants:list': () => ok([]),
-    'files:pick': () => ok({ paths: [] }),
-  };
-  const all = { ...defaults, ...handlers };
-  const fns: Record<string, ReturnType<typeof vi.fn>> = {};
-  for (const [name, h] of Object.entries(all)) fns[name] = vi.fn(async (req: never) => h!(req));
-  // Any channel the page calls that the test did not expect fails loudly.
-  const api = new Proxy(fns, {
-    get: (target, prop: string) => target[prop] ?? (async () => { throw new Error(`unexpected channel ${prop}`); }),
-  });
-  (window as unknown as { wxrecon: unknown }).wxrecon = api;
-  return fns;
+function install(handlers: ApiHandlers): Record<string, ReturnType<typeof vi.fn>> {
+  return installApi({ 'vault:status': () => ok(osVault), 'merchants:list': () => ok([]), 'files:pick': () => ok({ paths: [] }), ...handlers });
 }
 
 /**
