@@ -5,7 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
 import { Workspace } from '../../../../electron/main/workspace/store.ts';
+import { CATEGORIES, type ReconcileItem, type ReconcileReport } from '../../../../shared/recon/types.ts';
+
+const anItem = (i: number): ReconcileItem => ({
+  category: 'amount-mismatch', outTradeNo: `A${i}`, transactionId: `42000000012026112600000000${i}`,
+  bill: { amountFen: 1000 + i, settlementFen: 1000 + i, couponFen: 0, state: 'SUCCESS', paidAt: '2026-11-26 10:00:00', transactionId: null, refunds: [], refundFen: 0, file: '/d/bill.csv', line: i + 2 },
+  ledger: { amountFen: 999 + i, state: 'paid', stateRaw: '已支付', paidAt: null, refundFen: null, transactionId: null, file: '/d/ledger.csv', line: i + 2 },
+  live: null, explanation: `订单金额不符 ${i}`, explanations: { 'zh-CN': `订单金额不符 ${i}`, en: `Amounts differ ${i}` }, suggestedAction: 'correct-ledger-amount',
+} as unknown as ReconcileItem);
 
 describe('workspace store', () => {
   it.each([1, 2, 3])('a process killed (SIGKILL) while writing leaves the last committed result and decisions whole (run %i)', async (run) => {
@@ -41,6 +50,41 @@ describe('workspace store', () => {
       } finally {
         ws.close();
       }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('an item reads back whole, whether its stored detail leaves out what the columns hold (now) or not (older workspaces)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'wxrecon-detail-'));
+    try {
+      const items = [0, 1, 2].map(anItem);
+      const ws = Workspace.create(root, { id: 'd', name: 'd', merchantId: null, settings: { crossDayWindowMinutes: 30, amountToleranceFen: 0 }, inputs: [] });
+      ws.saveResult({ summary: { bill: { days: [] }, counts: {} }, items } as unknown as ReconcileReport, new Map(CATEGORIES.map((c, i) => [c, i])));
+      ws.close();
+      const stored = () => {
+        const db = new DatabaseSync(Workspace.fileOf(root, 'd'));
+        try {
+          return db.prepare('SELECT detail FROM details ORDER BY seq').all().map((r) => JSON.parse(String(r.detail)) as Record<string, unknown>);
+        } finally {
+          db.close();
+        }
+      };
+      expect(Object.keys(stored()[0]!)).not.toContain('explanation');
+      const read = () => {
+        const w = Workspace.open(root, 'd');
+        try {
+          return items.map((it) => w.item(it.outTradeNo!));
+        } finally {
+          w.close();
+        }
+      };
+      expect(read()).toEqual(items);
+      // As an older version wrote it: the whole item in the detail.
+      const db = new DatabaseSync(Workspace.fileOf(root, 'd'));
+      items.forEach((it, seq) => db.prepare('UPDATE details SET detail = ? WHERE seq = ?').run(JSON.stringify(it), seq));
+      db.close();
+      expect(read()).toEqual(items);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
