@@ -427,9 +427,9 @@ async function* detailRows(report: ReconcileReport, lang: Lang, decisions?: Xlsx
   writeRow(w, 1, headers, headers.map(() => S_BOLD));
   const styles = decisions ? [...DETAIL_STYLES, ...DECISION_STYLES] : DETAIL_STYLES;
   let row = 1;
-  for (const [k, item] of report.items.entries()) {
+  for (const item of report.items) {
     const values = detailValues(item, lang);
-    if (decisions) values.push(...decisionValues(decisions.current[k] ?? null, lang));
+    if (decisions) values.push(...decisionValues(decisions.current[row - 1] ?? null, lang));
     writeRow(w, ++row, values, styles);
     // The consumer (deflate, then the file) takes each chunk on a later turn of the event loop,
     // so the Electron main process keeps answering the window while this runs.
