@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import { Workspace } from '../../../../electron/main/workspace/store.ts';
 import { CATEGORIES, type ReconcileItem, type ReconcileReport } from '../../../../shared/recon/types.ts';
 
@@ -85,6 +86,38 @@ describe('workspace store', () => {
       items.forEach((it, seq) => db.prepare('UPDATE details SET detail = ? WHERE seq = ?').run(JSON.stringify(it), seq));
       db.close();
       expect(read()).toEqual(items);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a worker ended in the middle of a write (a cancelled reconciliation) leaves no lock and none of its rows', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'wxrecon-cancel-write-'));
+    try {
+      const ws = Workspace.create(root, { id: 'c', name: 'c', merchantId: null, settings: { crossDayWindowMinutes: 30, amountToleranceFen: 0 }, inputs: [] });
+      ws.saveResult({ summary: { bill: { days: [] }, counts: {} }, items: [anItem(0)] } as unknown as ReconcileReport, new Map(CATEGORIES.map((c, i) => [c, i])));
+      ws.close();
+      // What a reconcile worker does while saving, as plain SQL: a write transaction left open.
+      const script = join(root, 'writer.mjs');
+      writeFileSync(script, `import { parentPort, workerData } from 'node:worker_threads';
+import { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+const db = new DatabaseSync(workerData);
+db.exec('PRAGMA journal_mode = WAL; BEGIN IMMEDIATE; DELETE FROM items; DELETE FROM details;');
+parentPort.postMessage('writing');
+for (let i = 0; ; i++) db.prepare('INSERT INTO details VALUES (?, ?)').run(1000 + i, 'x'.repeat(500));
+`);
+      const worker = new Worker(script, { workerData: Workspace.fileOf(root, 'c') });
+      await new Promise((resolve) => worker.once('message', resolve));
+      await worker.terminate();
+      const w = Workspace.open(root, 'c');
+      try {
+        // Its deletes never happened, and the workspace takes a decision (a write) at once.
+        expect(w.item('A0')).toEqual(anItem(0));
+        expect(w.resolve(['A0'], { status: 'in-progress', decision: null, note: '', by: '张会计' })).toEqual({ updated: 1, locked: 0 });
+      } finally {
+        w.close();
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
