@@ -141,13 +141,11 @@ export function beijingToIso(text: string): string {
 }
 
 /**
- * An instant (ISO 8601 with any offset, e.g. a decision's `2026-11-27T01:30:00.000Z`) as Beijing
+ * An instant (ISO 8601 with an offset, e.g. a decision's `2026-11-27T01:30:00.000Z`) as Beijing
  * wall time `YYYY-MM-DD HH:mm:ss`, as bills and finance staff tell time; the text as given when it
- * is not an ISO instant.
+ * is not an instant (a time without an offset is not one: parseBeijingTime would take it as Beijing).
  */
 export function isoToBeijing(iso: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms) || !/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) return iso;
-  const bj = new Date(ms + BEIJING_OFFSET_MINUTES * 60_000);
-  return format(bj.getUTCFullYear(), bj.getUTCMonth() + 1, bj.getUTCDate(), bj.getUTCHours(), bj.getUTCMinutes(), bj.getUTCSeconds());
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) return iso;
+  return parseBeijingTime(iso)?.text ?? iso;
 }
