@@ -33,6 +33,12 @@ export interface ReportDecision {
   atIso: string;
 }
 
+/** A decision's status in words, in the report and wherever a report describes what it holds. */
+export const DECISION_STATUS_LABELS = {
+  'zh-CN': { open: '未处理', 'in-progress': '处理中', resolved: '已处理' },
+  en: { open: 'open', 'in-progress': 'in progress', resolved: 'resolved' },
+} as const;
+
 export interface XlsxReportOptions {
   lang: Lang;
   /**
@@ -80,7 +86,7 @@ const TEXT = {
     itemsTotal: '差异合计',
     extraHeaders: ['实时查询时间', '查询请求号'],
     decisionHeaders: ['处理状态', '处理决定', '处理说明', '处理人', '处理时间'],
-    statuses: { open: '未处理', 'in-progress': '处理中', resolved: '已处理' },
+    statuses: DECISION_STATUS_LABELS['zh-CN'],
     logSheet: '处理记录',
     logHeaders: ['商户订单号', '差异键', '处理状态', '处理决定', '处理说明', '处理人', '处理时间'],
     scope: '导出范围',
@@ -117,7 +123,7 @@ const TEXT = {
     itemsTotal: 'All discrepancies',
     extraHeaders: ['live_queried_at', 'live_request_id'],
     decisionHeaders: ['resolution_status', 'decision', 'decision_note', 'decided_by', 'decided_at'],
-    statuses: { open: 'open', 'in-progress': 'in progress', resolved: 'resolved' },
+    statuses: DECISION_STATUS_LABELS.en,
     logSheet: 'Decision log',
     logHeaders: ['out_trade_no', 'item_key', 'resolution_status', 'decision', 'decision_note', 'decided_by', 'decided_at'],
     scope: 'Scope',

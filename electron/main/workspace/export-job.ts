@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Lang } from '../../../shared/i18n/messages.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
 import type { ReconcileItem, ReconcileReport, ReconcileSummary } from '../../../shared/recon/types.ts';
-import { writeXlsxReport, type ReportDecision, type XlsxReportOptions } from '../../report/xlsx-report.ts';
+import { DECISION_STATUS_LABELS, writeXlsxReport, type ReportDecision, type XlsxReportOptions } from '../../report/xlsx-report.ts';
 import { CATEGORY_LABELS } from '../../../shared/recon/csv-report.ts';
 import type { ItemRow, ResolutionStatus } from '../../../shared/ipc/contract.ts';
 import { itemKey, Workspace, type ItemQuery } from './store.ts';
@@ -26,14 +26,12 @@ export interface ExportJobInput {
   view?: ExportView;
 }
 
-const STATUS_WORDS = { 'zh-CN': { open: '未处理', 'in-progress': '处理中', resolved: '已处理' }, en: { open: 'open', 'in-progress': 'in progress', resolved: 'resolved' } } as const;
-
 /** The view in words for the report's summary sheet, e.g. `类别：金额不符；状态：未处理；搜索：DEMO（3 / 7 条）`. */
 export function scopeText(view: ExportView, shown: number, all: number, lang: Lang): string {
   const zh = lang === 'zh-CN';
   const parts: string[] = [];
   if (view.categories?.length) parts.push(`${zh ? '类别' : 'categories'}${zh ? '：' : ': '}${view.categories.map((c) => CATEGORY_LABELS[c]?.[lang] ?? c).join(zh ? '、' : ', ')}`);
-  if (view.statuses?.length) parts.push(`${zh ? '状态' : 'status'}${zh ? '：' : ': '}${view.statuses.map((x) => STATUS_WORDS[lang][x]).join(zh ? '、' : ', ')}`);
+  if (view.statuses?.length) parts.push(`${zh ? '状态' : 'status'}${zh ? '：' : ': '}${view.statuses.map((x) => DECISION_STATUS_LABELS[lang][x]).join(zh ? '、' : ', ')}`);
   if (view.search?.trim()) parts.push(`${zh ? '搜索' : 'search'}${zh ? '：' : ': '}${view.search.trim()}`);
   const filters = parts.length > 0 ? parts.join(zh ? '；' : '; ') : zh ? '全部差异' : 'all discrepancies';
   return zh ? `当前视图（${filters}），${shown} / ${all} 条` : `Current view (${filters}), ${shown} of ${all} items`;
