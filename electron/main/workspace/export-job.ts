@@ -50,9 +50,9 @@ export function workspaceReport(w: Workspace, lang: Lang, generatedAtIso: string
   const items: ReconcileItem[] = [];
   const current: (ReportDecision | null)[] = [];
   const page = 5_000;
-  const filter = { ...(view?.categories?.length ? { categories: view.categories } : {}), ...(view?.statuses?.length ? { statuses: view.statuses } : {}), ...(view?.search?.trim() ? { search: view.search.trim() } : {}) };
   for (let offset = 0; ; offset += page) {
-    const { rows } = w.items({ ...filter, offset, limit: page, sort: view?.sort ?? 'category' });
+    // The store reads an empty filter or a blank search as none, as the table does.
+    const { rows } = w.items({ ...view, offset, limit: page, sort: view?.sort ?? 'category' });
     for (const r of rows) {
       items.push(w.item(r.key)!);
       current.push(r.resolution);
