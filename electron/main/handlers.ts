@@ -183,7 +183,8 @@ export function createMainServices(deps: MainDeps): MainServices {
       const inputs = new Set([...r.bills, ...r.ledgers]);
       const stray = Object.keys(r.encodings).find((p) => !inputs.has(p));
       if (stray !== undefined) throw new AppFailure('invalid-request', `编码选择所指的文件不在本次核对中：${basename(stray)}`, { field: 'encodings' });
-      return workspaces.create({ ...r, mapping: mappingOf(r.mapping), encodings: Object.fromEntries([...inputs].flatMap((p) => { const e = choiceFor(r.encodings, p); return e ? [[p, e]] : []; })) });
+      // Every own key is now one of the inputs: the choices go on as they are.
+      return workspaces.create({ ...r, mapping: mappingOf(r.mapping) });
     },
     'workspaces:open': async (r) => workspaces.detail(r.id),
     'workspaces:reconcile': async (r, ctx) => workspaces.reconcile(r.id, r.lang, ctx.emit),
