@@ -16,10 +16,10 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { escapeXmlAttribute, escapeXmlText } from '../../shared/xlsx/xml-text.ts';
 import { CATEGORY_LABELS, reportToCsv } from '../../shared/recon/csv-report.ts';
-import { CATEGORIES } from '../../shared/recon/types.ts';
-import type { Category, ReconcileItem, ReconcileReport } from '../../shared/recon/types.ts';
+import type { ReconcileItem, ReconcileReport } from '../../shared/recon/types.ts';
 import { ZipWriter } from './zip-writer.ts';
 import { isoToBeijing } from '../../shared/import/time.ts';
+import { categoryTotals } from '../../shared/recon/category-totals.ts';
 import { STATE_UPDATE_COLUMNS, type StateUpdate } from '../../shared/recon/state-updates.ts';
 
 type Lang = 'zh-CN' | 'en';
@@ -371,14 +371,7 @@ function summaryRows(report: ReconcileReport, lang: Lang, scope?: string): [Cell
   add([]);
 
   // Integer fen sums are exact; the division to yuan happens once per total.
-  const perCategory = new Map<Category, { count: number; billFen: number; ledgerFen: number }>(CATEGORIES.map((c) => [c, { count: 0, billFen: 0, ledgerFen: 0 }]));
-  for (const item of report.items) {
-    let totals = perCategory.get(item.category);
-    if (totals === undefined) perCategory.set(item.category, (totals = { count: 0, billFen: 0, ledgerFen: 0 }));
-    totals.count++;
-    totals.billFen += item.bill?.amountFen ?? 0;
-    totals.ledgerFen += item.ledger?.amountFen ?? 0;
-  }
+  const perCategory = categoryTotals(report.items);
   bold([t.categories]);
   bold([...t.categoryHeaders]);
   let billFen = 0;

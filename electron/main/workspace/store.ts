@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReconcileItem, ReconcileReport } from '../../../shared/recon/types.ts';
 import type { LedgerMapping } from '../../../shared/ledger/mapping.ts';
+import { categoryTotals } from '../../../shared/recon/category-totals.ts';
 import { NON_FINAL_LIVE_STATES } from '../../../shared/recon/types.ts';
 import { AppFailure } from '../../../shared/ipc/result.ts';
 import type { InTransitSchema, ItemRow, Resolution, ResolutionStatus, TextEncoding, WorkspaceSummary } from '../../../shared/ipc/contract.ts';
@@ -310,15 +311,8 @@ export class Workspace {
         if ((seq + 1) % PROGRESS_EVERY === 0) onProgress?.(seq + 1, report.items.length);
       });
       this.db.exec(INDEXES);
-      // Per category: how many and how much on each side, summed once here (integer fen, exact).
-      const byCategory = new Map<string, { count: number; billFen: number; ledgerFen: number }>();
-      for (const item of report.items) {
-        const c = byCategory.get(item.category) ?? { count: 0, billFen: 0, ledgerFen: 0 };
-        c.count++;
-        c.billFen += item.bill?.amountFen ?? 0;
-        c.ledgerFen += item.ledger?.amountFen ?? 0;
-        byCategory.set(item.category, c);
-      }
+      // Per category: how many and how much on each side, summed once here; the categories with items.
+      const byCategory = [...categoryTotals(report.items)].filter(([, t]) => t.count > 0);
       this.setMeta({ summary: report.summary, counts: report.summary.counts, days: report.summary.bill.days, state: 'reconciled', updatedAtIso: this.now().toISOString(), itemCount: report.items.length, categoryTotals: Object.fromEntries(byCategory) });
     });
   }
