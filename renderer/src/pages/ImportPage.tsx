@@ -51,6 +51,11 @@ interface Picked {
   encoding: TextEncoding | null;
 }
 
+/** A listed file with what files:inspect said of it (its error, if any, in words). */
+function withSummary(f: Picked, s: FileSummary): Picked {
+  return { ...f, summary: s, error: s.error?.message ?? null };
+}
+
 /** Text files may have their encoding chosen; spreadsheets, UTF-16 and BOM-marked files say theirs. */
 export function encodingChoosable(s: FileSummary | null): boolean {
   return s !== null && (s.format === 'csv' || s.format === 'tsv' || s.format === 'csv.gz') && (s.encoding === null || s.encoding === 'utf-8' || s.encoding === 'gb18030');
@@ -110,17 +115,20 @@ export function ImportPage() {
     }, () => undefined);
   }, []);
 
+  /** What files:inspect said of files already listed, shown on their rows. */
+  const showSummaries = (summaries: readonly FileSummary[]) =>
+    setFiles((old) => old.map((f) => {
+      const s = summaries.find((x) => x.path === f.path);
+      return s === undefined ? f : withSummary(f, s);
+    }));
+
   /** A mapping applied: every ledger read again with it. */
   const applyMapping = async (m: Mapping) => {
     setMapping(m);
     setMapping4(null);
     const ledgers = files.filter((f) => f.role === 'ledger').map((f) => f.path);
     try {
-      const summaries = await call('files:inspect', { paths: ledgers, mapping: m, encodings: encodingsOf(files) });
-      setFiles((old) => old.map((f) => {
-        const s = summaries.find((x) => x.path === f.path);
-        return s === undefined ? f : { ...f, summary: s, error: s.error?.message ?? null };
-      }));
+      showSummaries(await call('files:inspect', { paths: ledgers, mapping: m, encodings: encodingsOf(files) }));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -131,11 +139,7 @@ export function ImportPage() {
     if (fresh.length === 0) return;
     setFiles((old) => [...old, ...fresh.map((path) => ({ role, path, summary: null, error: null, encoding: null }))]);
     try {
-      const summaries = await call('files:inspect', { paths: fresh, ...(role === 'ledger' && mapping !== null ? { mapping } : {}) });
-      setFiles((old) => old.map((f) => {
-        const s = summaries.find((x) => x.path === f.path);
-        return s === undefined ? f : { ...f, summary: s, error: s.error?.message ?? null };
-      }));
+      showSummaries(await call('files:inspect', { paths: fresh, ...(role === 'ledger' && mapping !== null ? { mapping } : {}) }));
     } catch (e) {
       setFiles((old) => old.map((f) => (fresh.includes(f.path) ? { ...f, error: (e as Error).message } : f)));
     }
@@ -145,8 +149,7 @@ export function ImportPage() {
   const chooseEncoding = async (f: Picked, encoding: TextEncoding | null) => {
     setFiles((old) => old.map((x) => (x.path === f.path ? { ...x, encoding, summary: null, error: null } : x)));
     try {
-      const [s] = await call('files:inspect', { paths: [f.path], ...(encoding !== null ? { encodings: { [f.path]: encoding } } : {}), ...(f.role === 'ledger' && mapping !== null ? { mapping } : {}) });
-      setFiles((old) => old.map((x) => (x.path === f.path && s !== undefined ? { ...x, summary: s, error: s.error?.message ?? null } : x)));
+      showSummaries(await call('files:inspect', { paths: [f.path], ...(encoding !== null ? { encodings: { [f.path]: encoding } } : {}), ...(f.role === 'ledger' && mapping !== null ? { mapping } : {}) }));
     } catch (e) {
       setFiles((old) => old.map((x) => (x.path === f.path ? { ...x, error: (e as Error).message } : x)));
     }
@@ -170,7 +173,7 @@ export function ImportPage() {
       }
       setFiles((old) => [
         ...old,
-        ...summaries.filter((s) => !old.some((f) => f.path === s.path)).map((s) => ({ role: roleOf(s.kind), path: s.path, summary: s, error: s.error?.message ?? null, encoding: null })),
+        ...summaries.filter((s) => !old.some((f) => f.path === s.path)).map((s) => withSummary({ role: roleOf(s.kind), path: s.path, summary: null, error: null, encoding: null }, s)),
       ]);
     } catch (e) {
       setError((e as Error).message);
