@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../recon/types.ts';
 import type { CHANNEL_NAMES, EVENT_NAMES } from './names.ts';
+import { MERCHANT_PACE_DEFAULTS } from './defaults.ts';
 
 // ---- Building blocks
 
@@ -71,9 +72,9 @@ export const MerchantInputSchema = z.object({
   wechatpayPublicKeyId: z.string().trim().regex(/^PUB_KEY_ID_\w+$/, 'starts with PUB_KEY_ID_').nullable().default(null),
   apiV2Key: z.string().nullable().optional(),
   apiV3Key: z.string().nullable().optional(),
-  requestsPerSecond: z.number().positive().max(10_000).default(20),
-  concurrency: z.number().int().positive().max(256).default(8),
-  timeoutMs: z.number().int().positive().max(600_000).default(10_000),
+  requestsPerSecond: z.number().positive().max(10_000).default(MERCHANT_PACE_DEFAULTS.requestsPerSecond),
+  concurrency: z.number().int().positive().max(256).default(MERCHANT_PACE_DEFAULTS.concurrency),
+  timeoutMs: z.number().int().positive().max(600_000).default(MERCHANT_PACE_DEFAULTS.timeoutMs),
 });
 export type MerchantInput = z.input<typeof MerchantInputSchema>;
 

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState, type JSX } from 'react';
 import { Alert, Button, Collapse, Drawer, Form, Input, InputNumber, message, Popconfirm, Radio, Space, Spin, Switch, Table, Tag, Typography } from 'antd';
 import type { ConnectionTest, MerchantInput, MerchantSummary, VaultStatus } from '../../../shared/ipc/contract.ts';
+import { MERCHANT_PACE_DEFAULTS } from '../../../shared/ipc/defaults.ts';
 import { ApiError, call } from '../api.ts';
 import { format, MESSAGES, type Messages, type UiLang } from '../i18n.ts';
 
@@ -209,8 +210,8 @@ interface FormValues {
   timeoutSec?: number;
 }
 
-/** The query pace a new merchant starts with (the schema's defaults). */
-const DEFAULT_PACE = { requestsPerSecond: 20, concurrency: 8, timeoutSec: 10 };
+/** The query pace a new merchant starts with (the schema's defaults), the timeout in the form's seconds. */
+const DEFAULT_PACE = { requestsPerSecond: MERCHANT_PACE_DEFAULTS.requestsPerSecond, concurrency: MERCHANT_PACE_DEFAULTS.concurrency, timeoutSec: MERCHANT_PACE_DEFAULTS.timeoutMs / 1000 };
 
 /** Fields the main process may name in detail.field that the form shows. */
 const FORM_FIELDS = new Set<string>(['name', 'mchid', 'appid', 'api', 'signType', 'baseUrl', 'spMchid', 'subMchid', 'subAppid', 'certSerialNo', 'wechatpayPublicKeyId', 'apiV2Key', 'apiV3Key']);
