@@ -479,7 +479,8 @@ function ExportView(props: { id: string; name: string; view: View; version: numb
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const filtered = JSON.stringify(viewRequest(props.view)) !== JSON.stringify(viewRequest({ ...ALL_ITEMS, sort: props.view.sort }));
+  // A view shows less than the whole when it filters or searches (its order alone does not).
+  const filtered = props.view.categories.length > 0 || props.view.statuses.length > 0 || props.view.search.trim() !== '';
   const [scope, setScope] = useState<'all' | 'view'>('all');
   const [counts, setCounts] = useState<{ all: number; view: number } | null>(null);
   useEffect(() => {
